@@ -1,0 +1,45 @@
+# Cadence: `make run` to use it, `make test` to test it. Both install what they need first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test lint lock clean
+
+install: $(VENV)/.installed
+
+# Re-installs only when the pinned requirements change; idempotent otherwise.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ ! -x $(PY) ]; then \
+	  python="$${PYTHON:-$$(bin/find-python)}" || exit 1; \
+	  echo "Creating $(VENV) with $$python"; \
+	  "$$python" -m venv $(VENV) || { echo "Could not create a virtualenv: install the venv module for $$python (e.g. apt-get install python3-venv)"; exit 1; }; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py bootstrap
+	PORT=$(PORT) bin/run-all
+
+test: install
+	bin/test
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Regenerate the pinned files from pyproject.toml's ranges in a scratch virtualenv.
+lock:
+	rm -rf /tmp/cadence-lock && "$$(bin/find-python)" -m venv /tmp/cadence-lock
+	/tmp/cadence-lock/bin/pip install --quiet --upgrade pip
+	/tmp/cadence-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions of everything Cadence runs with (make lock regenerates this)."; \
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -viE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments)=='; } > requirements.txt
+	{ echo "# requirements.txt plus the test tools (make lock regenerates this)."; echo "-r requirements.txt"; \
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -iE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments)=='; } > requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Site-wide pieces: health check, sign-up, first-run setup."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup, name="signup"),
+]

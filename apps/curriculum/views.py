@@ -1,0 +1,52 @@
+"""Plan pages: overview, one block, resources, milestones. The plan is shared; learners' data is not here."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from apps.curriculum.models import Block, Milestone, Plan, Resource
+
+
+@require_GET
+def overview(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    phases = plan.phases.prefetch_related(
+        Prefetch("blocks", queryset=Block.objects.annotate(topic_count=Count("topics")).order_by("number"))
+    )
+    return render(request, "curriculum/overview.html", {"plan": plan, "phases": phases})
+
+
+@require_GET
+def block(request, slug, number):
+    block = get_object_or_404(Block.objects.select_related("plan", "phase"), plan__slug=slug, number=number)
+    siblings = {
+        b.number: b for b in Block.objects.filter(plan=block.plan, number__in=[number - 1, number + 1]).only("number", "title", "plan")
+    }
+    items = {kind: [] for kind, _ in block.items.model.Kind.choices}
+    for item in block.items.all():
+        items[item.kind].append(item)
+    return render(
+        request,
+        "curriculum/block.html",
+        {
+            "plan": block.plan, "block": block, "topics": block.topics.all(),
+            "projects": items["project"], "choices": items["choice"], "deliverables": items["deliverable"],
+            "previous": siblings.get(number - 1), "next": siblings.get(number + 1),
+        },
+    )
+
+
+@require_GET
+def resources(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    groups = {kind: (label, []) for kind, label in Resource.Kind.choices}
+    for resource in plan.resources.all():
+        groups[resource.kind][1].append(resource)
+    return render(request, "curriculum/resources.html", {"plan": plan, "groups": [g for g in groups.values() if g[1]]})
+
+
+@require_GET
+def milestones(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    rows = Milestone.objects.filter(plan=plan).prefetch_related("items")
+    return render(request, "curriculum/milestones.html", {"plan": plan, "milestones": rows, "advice": plan.advice})

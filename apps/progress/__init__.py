@@ -1,0 +1,1 @@
+"""A learner's progress through the plan: enrollment, schedule, check-ins, topic progress."""

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicProgress
+
+
+class SlotTimeInline(admin.TabularInline):
+    model = SlotTime
+    extra = 0
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "plan", "start_date", "timezone", "language"]
+    list_filter = ["plan", "language"]
+    list_select_related = ["user", "plan"]
+    search_fields = ["user__username", "user__email"]
+    inlines = [SlotTimeInline]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["user", "local_date", "slot", "status", "minutes"]
+    list_filter = ["status"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    date_hierarchy = "local_date"
+
+
+@admin.register(TopicProgress)
+class TopicProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "topic", "status", "done_on"]
+    list_filter = ["status"]
+    list_select_related = ["user", "topic"]
