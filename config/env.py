@@ -118,9 +118,11 @@ def database_from_url(name: str, url: str, *, base_dir: Path) -> dict:
 
 
 def email_from_url(name: str, url: str, *, base_dir: Path) -> dict:
-    """Settings for smtp://user:pass@host:587?tls=1, smtps://…, file:///var/mail, console:// or locmem://."""
+    """Django's MAILERS["default"] for smtp://user:pass@host:587?tls=1, smtps://…, file:///var/mail,
+    console:// or locmem://."""
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    backends = "django.core.mail.backends."
     if parts.scheme in {"smtp", "smtps"}:
         if not parts.hostname:
             raise ImproperlyConfigured(f"{name} needs a host, such as smtp://user:pass@mail.example.com:587?tls=1")
@@ -129,24 +131,28 @@ def email_from_url(name: str, url: str, *, base_dir: Path) -> dict:
         except ValueError:
             raise ImproperlyConfigured(f"{name} has a port that is not a number: {url!r}") from None
         use_ssl = parts.scheme == "smtps"
-        use_tls = query.get("tls", "0").lower() in TRUE
+        use_tls = query.get("tls", "0").lower() in TRUE and not use_ssl
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname,
-            "EMAIL_PORT": port or (465 if use_ssl else 587 if use_tls else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": use_ssl,
-            "EMAIL_USE_TLS": use_tls and not use_ssl,
-            "EMAIL_TIMEOUT": 20,
+            "BACKEND": backends + "smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": port or (465 if use_ssl else 587 if use_tls else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": use_ssl,
+                "use_tls": use_tls,
+                "timeout": 20,
+            },
         }
     if parts.scheme == "file":
-        folder = Path(unquote(parts.netloc + parts.path) or "var/mail")
+        folder = Path(unquote(parts.netloc + parts.path).lstrip("/") or "var/mail")
+        if str(parts.path).startswith("//"):
+            folder = Path(unquote(parts.path)[1:])
         if not folder.is_absolute():
             folder = base_dir / folder
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": folder}
+        return {"BACKEND": backends + "filebased.EmailBackend", "OPTIONS": {"file_path": str(folder)}}
     if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": backends + "console.EmailBackend"}
     if parts.scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": backends + "locmem.EmailBackend"}
     raise ImproperlyConfigured(f"{name} must start with smtp://, smtps://, file://, console:// or locmem://; got {url!r}")

@@ -5,8 +5,8 @@ var/, a file-system Celery broker, and e-mail written to files under var/mail/. 
 DATABASE_URL and REDIS_URL to run on PostgreSQL and Redis.
 """
 
-from pathlib import Path
 import secrets
+from pathlib import Path
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -130,12 +130,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The periodic tasks live here, in code (no database scheduler); reminders add theirs.
 CELERY_BEAT_SCHEDULE: dict = {}
 
-for _key, _value in email_from_url(
-    "EMAIL_URL",
-    env_url("EMAIL_URL", "file:///var/mail", schemes={"smtp", "smtps", "file", "console", "locmem"}),
-    base_dir=BASE_DIR,
-).items():
-    globals()[_key] = _value
+# file:///var/mail is var/mail inside the project (like sqlite:///); file:////srv/mail is absolute.
+MAILERS = {
+    "default": email_from_url(
+        "EMAIL_URL",
+        env_url("EMAIL_URL", "file:///var/mail", schemes={"smtp", "smtps", "file", "console", "locmem"}),
+        base_dir=BASE_DIR,
+    )
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cadence <cadence@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -157,7 +159,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -90,8 +90,15 @@ PART_TIMES = {
     "下午": ("14:00", "17:00"), "afternoon": ("14:00", "17:00"),
     "晚上": ("20:00", "22:00"), "傍晚": ("20:00", "22:00"), "evening": ("20:00", "22:00"), "night": ("20:00", "22:00"),
 }
-MILESTONE = re.compile(r"^(?:(\d+)\s*天\s*里程碑|(\d+)[-\s]days?\s+milestones?|(?:Day|第)\s*(\d+)\s*天?\s*milestones?|里程碑\s*[（(]?\s*(?:Day|第)\s*(\d+)\s*天?\s*[）)]?)(.*)$", re.I)
-META_LABELS = {"作者": "author", "author": "author", "目标": "goal", "goal": "goal", "周期": "period", "period": "period", "duration": "period"}
+MILESTONE = re.compile(
+    r"^(?:(\d+)\s*天\s*里程碑|(\d+)[-\s]days?\s+milestones?|(?:Day|第)\s*(\d+)\s*天?\s*milestones?"
+    r"|里程碑\s*[（(]?\s*(?:Day|第)\s*(\d+)\s*天?\s*[）)]?)(.*)$",
+    re.I,
+)
+META_LABELS = {
+    "作者": "author", "author": "author", "目标": "goal", "goal": "goal",
+    "周期": "period", "period": "period", "duration": "period",
+}
 
 SECTION_NAMES = {
     "resources": ("学习资源", "资源", "resources", "learning resources", "recommended resources"),
@@ -230,9 +237,10 @@ def parse_markdown(text: str) -> dict:
         problems.append(
             "line 1: no phases found: a plan needs headings such as '## 阶段一：基础（Day 1-30）' or '## Phase 1: Basics (Day 1-30)'"
         )
-    if problems:
         raise PlanFileError(problems)
     _attach_phase_table(plan)
+    # Line-level problems travel with the data so the structural check can add its own to one report.
+    plan["_problems"] = problems
     return plan
 
 
@@ -441,9 +449,10 @@ def _read_phase_table(rows: list[tuple[int, list[str]]], plan: dict, problems: l
     for number, cells in rows[1:]:
         if all(set(cell) <= set("-: ") for cell in cells):
             continue  # the |---| separator row
-        def cell(name):
+        def cell(name, cells=cells):
             index = columns.get(name)
             return _strip_markup(cells[index]) if index is not None and index < len(cells) else ""
+
         stated = re.search(rf"(?:阶段|Phase|Stage)\s*({NUM})|第\s*({NUM})\s*阶段", cell("phase"), re.I)
         days = re.search(r"(\d+)\s*[-–—~～至到]\s*(\d+)", cell("days"))
         plan["_phase_table"].append({

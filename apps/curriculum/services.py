@@ -150,16 +150,21 @@ def _save_topics(plan: Plan, phases: list[dict], block_rows: dict) -> None:
     for t in old:
         by_title.setdefault(t.title, t)
     wanted = [(b["number"], t) for p in phases for b in p["blocks"] for t in b["topics"]]
+    # Three passes, most certain first: same key and title; same title (the topic moved); same key
+    # (the topic was renamed in place). A topic inserted before others thus never takes their progress.
     matched: dict[int, Topic] = {}
-    taken = set()
-    for index, (_, t) in enumerate(wanted):  # keys first, so a renamed topic keeps its place
-        row = by_key.get(t["key"])
-        if row is not None and row.pk not in taken:
-            matched[index], taken = row, taken | {row.pk}
-    for index, (_, t) in enumerate(wanted):
-        row = by_title.get(t["title"])
-        if index not in matched and row is not None and row.pk not in taken:
-            matched[index], taken = row, taken | {row.pk}
+    taken: set[int] = set()
+    passes = [
+        lambda t: by_key.get(t["key"]) if by_key.get(t["key"]) and by_key[t["key"]].title == t["title"] else None,
+        lambda t: by_title.get(t["title"]),
+        lambda t: by_key.get(t["key"]),
+    ]
+    for find in passes:
+        for index, (_, t) in enumerate(wanted):
+            row = None if index in matched else find(t)
+            if row is not None and row.pk not in taken:
+                matched[index] = row
+                taken.add(row.pk)
     Topic.objects.filter(plan=plan).exclude(pk__in=taken).delete()
     # Keys are unique per plan and may move between kept rows: park them first.
     for row in matched.values():

@@ -57,7 +57,7 @@ def load_plan_bytes(raw: bytes, *, is_json: bool | None = None) -> dict:
 
 def check_and_layout(plan: dict) -> dict:
     """Check day ranges, give every topic its days and key; return the plan without private keys."""
-    problems: list[str] = []
+    problems: list[str] = plan.pop("_problems", [])
     phases = plan["phases"]
     if not phases:
         problems.append("phases: a plan needs at least one phase")

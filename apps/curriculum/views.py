@@ -25,11 +25,12 @@ def block(request, slug, number):
     items = {kind: [] for kind, _ in block.items.model.Kind.choices}
     for item in block.items.all():
         items[item.kind].append(item)
+    # "current_block", because inside {% block %} the name "block" means the template block.
     return render(
         request,
         "curriculum/block.html",
         {
-            "plan": block.plan, "block": block, "topics": block.topics.all(),
+            "plan": block.plan, "current_block": block, "topics": block.topics.all(),
             "projects": items["project"], "choices": items["choice"], "deliverables": items["deliverable"],
             "previous": siblings.get(number - 1), "next": siblings.get(number + 1),
         },

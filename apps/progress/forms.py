@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Plan
@@ -36,4 +36,13 @@ class SlotTimeForm(forms.ModelForm):
         return cleaned
 
 
-SlotTimeFormSet = modelformset_factory(SlotTime, form=SlotTimeForm, extra=0, can_delete=False)
+class BaseSlotTimeFormSet(BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # An id outside the learner's own slots is not found in the queryset, and Django would
+        # silently treat it as a new row; refuse it instead.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise forms.ValidationError(_("These study slots are not yours to change."))
+
+
+SlotTimeFormSet = modelformset_factory(SlotTime, form=SlotTimeForm, formset=BaseSlotTimeFormSet, extra=0, can_delete=False)

@@ -144,8 +144,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _save(self, rows, plan):
-        from django.utils import timezone as dj_timezone
         from zoneinfo import ZoneInfo
+
+        from django.utils import timezone as dj_timezone
 
         user_model = get_user_model()
         users = {u.username: u for u in user_model.objects.filter(username__in=[r.username for r in rows])}

@@ -1,0 +1,53 @@
+"""Shared fixtures: the shipped plan, and alice (the learner), bob (another learner), charlie (no enrollment)."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from apps.curriculum.services import save_plan
+from apps.curriculum.validation import load_plan_file
+from apps.progress.services import enroll
+
+SEED = Path(settings.BASE_DIR) / "fixtures" / "llm-engineer-180-days.md"
+PLANS = Path(__file__).parent / "curriculum" / "plans"
+
+
+@pytest.fixture
+def seed_data():
+    return load_plan_file(SEED)
+
+
+@pytest.fixture
+def plan(db, seed_data):
+    return save_plan(seed_data, slug="llm")
+
+
+def make_user(django_user_model, username, **extra):
+    return django_user_model.objects.create_user(username, email=f"{username}@example.com", password="pw-" + username, **extra)
+
+
+@pytest.fixture
+def alice(django_user_model, plan):
+    user = make_user(django_user_model, "alice")
+    enroll(user=user, plan=plan, start_date=date(2026, 11, 1), timezone="Asia/Shanghai", language="en")
+    return user
+
+
+@pytest.fixture
+def bob(django_user_model, plan):
+    user = make_user(django_user_model, "bob")
+    enroll(user=user, plan=plan, start_date=date(2026, 10, 1), timezone="America/New_York", language="zh-hans")
+    return user
+
+
+@pytest.fixture
+def charlie(django_user_model, db):
+    return make_user(django_user_model, "charlie")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
