@@ -84,3 +84,9 @@ class MilestoneAdmin(admin.ModelAdmin):
 class SlotAdmin(admin.ModelAdmin):
     list_display = ["plan", "days", "number", "start", "end", "activity"]
     list_filter = ["plan", "days"]
+
+
+@admin.register(MilestoneItem)
+class MilestoneItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "milestone", "position"]
+    list_select_related = ["milestone"]

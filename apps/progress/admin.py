@@ -31,3 +31,9 @@ class TopicProgressAdmin(admin.ModelAdmin):
     list_display = ["user", "topic", "status", "done_on"]
     list_filter = ["status"]
     list_select_related = ["user", "topic"]
+
+
+@admin.register(SlotTime)
+class SlotTimeAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "days", "number", "start", "end"]
+    list_select_related = ["enrollment__user", "enrollment__plan"]
