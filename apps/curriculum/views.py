@@ -17,27 +17,6 @@ def overview(request, slug):
 
 
 @require_GET
-def block(request, slug, number):
-    block = get_object_or_404(Block.objects.select_related("plan", "phase"), plan__slug=slug, number=number)
-    siblings = {
-        b.number: b for b in Block.objects.filter(plan=block.plan, number__in=[number - 1, number + 1]).only("number", "title", "plan")
-    }
-    items = {kind: [] for kind, _ in block.items.model.Kind.choices}
-    for item in block.items.all():
-        items[item.kind].append(item)
-    # "current_block", because inside {% block %} the name "block" means the template block.
-    return render(
-        request,
-        "curriculum/block.html",
-        {
-            "plan": block.plan, "current_block": block, "topics": block.topics.all(),
-            "projects": items["project"], "choices": items["choice"], "deliverables": items["deliverable"],
-            "previous": siblings.get(number - 1), "next": siblings.get(number + 1),
-        },
-    )
-
-
-@require_GET
 def resources(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     groups = {kind: (label, []) for kind, label in Resource.Kind.choices}

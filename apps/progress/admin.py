@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, SlotTime, TopicProgress
 
 
 class SlotTimeInline(admin.TabularInline):
@@ -37,3 +37,22 @@ class TopicProgressAdmin(admin.ModelAdmin):
 class SlotTimeAdmin(admin.ModelAdmin):
     list_display = ["enrollment", "days", "number", "start", "end"]
     list_select_related = ["enrollment__user", "enrollment__plan"]
+
+
+@admin.register(ProjectProgress)
+class ProjectProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "item", "done", "link", "done_on"]
+    list_select_related = ["user", "item"]
+
+
+@admin.register(Pause)
+class PauseAdmin(admin.ModelAdmin):
+    list_display = ["user", "start_date", "end_date"]
+    list_select_related = ["user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]

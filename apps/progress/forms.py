@@ -1,9 +1,17 @@
+"""Forms for the learner's own data. The check-in form is shared by the pages and the JSON API,
+so a bad value gets the same message wherever it comes from."""
+
 from django import forms
+from django.db.models import Sum
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from apps.curriculum.models import Plan
-from apps.progress.models import Enrollment, SlotTime, timezone_choices
+from apps.curriculum.models import Plan, Topic
+from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicProgress, timezone_choices
+
+MAX_NOTE = 20_000
+DAY_MINUTES = 24 * 60
 
 
 class EnrollmentForm(forms.ModelForm):
@@ -46,3 +54,121 @@ class BaseSlotTimeFormSet(BaseModelFormSet):
 
 
 SlotTimeFormSet = modelformset_factory(SlotTime, form=SlotTimeForm, formset=BaseSlotTimeFormSet, extra=0, can_delete=False)
+
+
+class TopicKeysField(forms.Field):
+    """Topic keys ("1.2") as a JSON list, repeated form fields or one comma-separated string."""
+
+    def to_python(self, value):
+        if value in (None, "", []):
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise forms.ValidationError(_("Give topics as a list of keys such as [\"1.2\"]."))
+        return [v.strip() for v in value if v.strip()]
+
+
+class TopicKeysWidget(forms.SelectMultiple):
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(label=_("Date"), input_formats=["%Y-%m-%d"])
+    slot = forms.IntegerField(label=_("Slot"), min_value=1)
+    status = forms.ChoiceField(label=_("Status"), choices=CheckIn.Status.choices)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=DAY_MINUTES, required=False)
+    note = forms.CharField(label=_("Note"), max_length=MAX_NOTE, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+    topics = TopicKeysField(label=_("Topics"), required=False, widget=TopicKeysWidget)
+
+    def __init__(self, *args, learner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.learner.today:
+            raise forms.ValidationError(_("You can't check in for a future date."))
+        if day < self.learner.schedule.start:
+            raise forms.ValidationError(
+                _("Your plan starts on %(start)s; this date is before it."), params={"start": self.learner.schedule.start.isoformat()}
+            )
+        return day
+
+    def clean_topics(self):
+        keys = self.cleaned_data["topics"]
+        if not keys:
+            return []
+        topics = {t.key: t for t in Topic.objects.filter(plan=self.learner.plan, key__in=keys)}
+        unknown = [k for k in keys if k not in topics]
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown topic %(keys)s: not in your plan."), params={"keys": ", ".join(unknown[:5])}
+            )
+        return list(topics.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        day, number = cleaned.get("date"), cleaned.get("slot")
+        if day is None or number is None:
+            return cleaned
+        slot = self.learner.slot_on(day, number)
+        if slot is None:
+            numbers = ", ".join(str(s.number) for s in self.learner.slots_on(day))
+            self.add_error("slot", _("There is no slot %(slot)s on %(day)s (slots that day: %(numbers)s).") % {
+                "slot": number, "day": date_format(day, "l"), "numbers": numbers or "-"})
+            return cleaned
+        cleaned["slot_time"] = slot
+        if cleaned.get("minutes") is None:
+            cleaned["minutes"] = slot.minutes if cleaned.get("status") == CheckIn.Status.DONE else 0
+        others = (
+            CheckIn.objects.filter(user=self.learner.user, local_date=day).exclude(slot=number).aggregate(total=Sum("minutes"))["total"]
+            or 0
+        )
+        if others + cleaned["minutes"] > DAY_MINUTES:
+            self.add_error(
+                "minutes",
+                _("That makes %(total)s minutes on %(day)s; a day has 1,440.") % {"total": others + cleaned["minutes"], "day": day.isoformat()},
+            )
+        return cleaned
+
+
+class TopicStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=TopicProgress.Status.choices)
+
+
+class ProjectForm(forms.Form):
+    done = forms.BooleanField(required=False)
+    link = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    def clean_link(self):
+        link = self.cleaned_data["link"]
+        if link and not link.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("A link must start with http:// or https://."))
+        return link
+
+
+class PauseForm(forms.Form):
+    start_date = forms.DateField(label=_("Pause from"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, learner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+
+    def clean_start_date(self):
+        day = self.cleaned_data["start_date"]
+        schedule = self.learner.schedule
+        if schedule.open_pause() is not None:
+            raise forms.ValidationError(_("Your plan is already paused; resume it first."))
+        if day < schedule.start:
+            raise forms.ValidationError(_("Your plan starts on %(start)s.") % {"start": schedule.start.isoformat()})
+        if day < self.learner.today:
+            raise forms.ValidationError(_("A pause can start today or later, not in the past."))
+        if any(p.end is not None and p.end >= day for p in schedule.pauses):
+            raise forms.ValidationError(_("That overlaps a pause you already had."))
+        return day
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, help_text=_("e.g. iPhone shortcut"))

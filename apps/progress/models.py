@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.curriculum.models import Plan, Slot, Topic, minutes_between
+from apps.curriculum.models import BlockItem, Plan, Slot, Topic, minutes_between
 
 
 def validate_timezone(value: str) -> None:
@@ -47,16 +47,6 @@ class Enrollment(models.Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    def slot_times(self) -> list["SlotTime"]:
-        """The learner's slots: the plan's rhythm with this learner's own times where set."""
-        own = {(s.days, s.number): s for s in self.slots.all()}
-        result = []
-        for slot in self.plan.slots.all():
-            mine = own.get((slot.days, slot.number))
-            result.append(mine or SlotTime(enrollment=self, days=slot.days, number=slot.number, start=slot.start, end=slot.end))
-            result[-1].activity = slot.activity
-        return result
 
 
 class SlotTime(models.Model):
@@ -122,3 +112,60 @@ class CheckIn(models.Model):
     def __str__(self):
         return f"{self.user} · {self.local_date} · slot {self.slot} · {self.status}"
 
+
+
+class ProjectProgress(models.Model):
+    """A practice project (or deliverable) the learner finished, with an optional link to show for it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_progress")
+    item = models.ForeignKey(BlockItem, on_delete=models.CASCADE, related_name="progress")
+    done = models.BooleanField(default=False)
+    link = models.URLField(blank=True, max_length=500)
+    done_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "item"], name="project_progress_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.item}"
+
+
+class Pause(models.Model):
+    """Days the plan stands still (sick days, holidays): from start_date through end_date, inclusive.
+    An open pause (no end_date) lasts until the learner resumes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="pause_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(end_date__isnull=True), name="one_open_pause"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} paused {self.start_date}–{self.end_date or '…'}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once, when made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"

@@ -1,13 +1,22 @@
-"""Writes to a learner's progress that do more than save one form."""
+"""Writes to a learner's progress that do more than save one form.
+
+Each takes keyword arguments and the user it acts for; callers have already checked the input
+with the forms in forms.py. Recording a check-in never sends mail: reminders read check-ins.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from apps.curriculum.models import Plan
-from apps.progress.models import Enrollment, SlotTime
+from apps.curriculum.models import BlockItem, Plan, Topic
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, SlotTime, TopicProgress
+
+TOKEN_PREFIX = "cad_"
 
 
 @transaction.atomic
@@ -39,3 +48,84 @@ def reset_slot_times(enrollment: Enrollment) -> None:
             if (p.days, p.number) not in mine
         ]
     )
+
+
+def record_checkin(
+    *, user, local_date: date, slot: int, status: str, minutes: int, note: str = "", topics: list[Topic] | None = None
+) -> tuple[CheckIn, bool]:
+    """Create or update the one check-in for (user, date, slot); True when it was created.
+
+    The unique constraint on (user, local_date, slot) is the guarantee: a double tap that races
+    past the first lookup fails its INSERT and becomes an update instead of a second row.
+    """
+    values = {"status": status, "minutes": minutes, "note": note}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                checkin, created = CheckIn.objects.select_for_update().update_or_create(
+                    user=user, local_date=local_date, slot=slot, defaults=values
+                )
+                if topics is not None:
+                    checkin.topics.set(topics)
+                return checkin, created
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def set_topic_status(*, user, topic: Topic, status: str, local_date: date) -> TopicProgress:
+    done_on = local_date if status == TopicProgress.Status.DONE else None
+    progress, _ = TopicProgress.objects.update_or_create(
+        user=user, topic=topic, defaults={"status": status, "done_on": done_on}
+    )
+    return progress
+
+
+def set_project(*, user, item: BlockItem, done: bool, link: str, local_date: date) -> ProjectProgress:
+    progress, _ = ProjectProgress.objects.update_or_create(
+        user=user, item=item, defaults={"done": done, "link": link, "done_on": local_date if done else None}
+    )
+    return progress
+
+
+@transaction.atomic
+def pause(*, user, start_date: date) -> Pause:
+    return Pause.objects.create(user=user, start_date=start_date)
+
+
+@transaction.atomic
+def resume(*, user, today: date) -> None:
+    """End the open pause: the plan goes on from today. A pause that had not begun yet is dropped."""
+    open_pause = Pause.objects.select_for_update().filter(user=user, end_date__isnull=True).first()
+    if open_pause is None:
+        return
+    if open_pause.start_date >= today:
+        open_pause.delete()
+    else:
+        open_pause.end_date = today - timedelta(days=1)
+        open_pause.save(update_fields=["end_date"])
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(*, user, name: str = "") -> tuple[ApiToken, str]:
+    """A new personal API token; the raw token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], token_hash=hash_token(raw))
+    return token, raw
+
+
+def user_for_token(raw: str):
+    """The active user a raw token belongs to, or None; notes when the token was last used."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write per 5 minutes
+    return token.user

@@ -1,0 +1,22 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from apps.core.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Render a learner's Markdown note as sanitised HTML."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has cleaned it
+
+
+@register.filter
+def hours(minutes):
+    """90 → '1 h 30 min'; 45 → '45 min'."""
+    minutes = int(minutes or 0)
+    h, m = divmod(minutes, 60)
+    if h and m:
+        return f"{h} h {m} min"
+    return f"{h} h" if h else f"{m} min"

@@ -1,0 +1,179 @@
+"""JSON API for phone shortcuts and scripts: `Authorization: Bearer <token>` (or the browser session).
+
+Errors are always `{"errors": {field: [messages]}}`: 400 for bad input, 401 for a missing or bad
+token, 404 for anything that is not the caller's or not there, 405 for a wrong method.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Sum
+from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from apps.curriculum.models import Topic
+from apps.progress import services, stats
+from apps.progress.forms import CheckInForm, TopicStatusForm
+from apps.progress.learner import Learner
+from apps.progress.models import CheckIn
+from apps.progress.services import user_for_token
+
+MAX_RANGE_DAYS = 1000
+
+
+def error(status: int, errors: dict) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def _csrf_failure(request) -> bool:
+    """Session-authenticated writes still need the CSRF token; a Bearer token does not."""
+    check = CsrfViewMiddleware(lambda r: None)
+    return check.process_view(request, None, (), {}) is not None
+
+
+def api_view(*methods):
+    def decorator(view):
+        @login_not_required
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            if header:
+                scheme, _, raw = header.partition(" ")
+                user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
+                if user is None:
+                    return error(401, {"token": ["Missing or invalid token: send Authorization: Bearer <token>."]})
+                request.user = user
+            elif not request.user.is_authenticated:
+                return error(401, {"token": ["Missing or invalid token: send Authorization: Bearer <token>."]})
+            elif request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
+                return error(403, {"csrf": ["CSRF token missing or incorrect."]})
+            if request.method not in methods:
+                response = error(405, {"method": [f"Use {' or '.join(methods)}."]})
+                response["Allow"] = ", ".join(methods)
+                return response
+            learner = Learner.load(request.user)
+            if learner is None:
+                return error(404, {"enrollment": ["You are not enrolled in a plan yet."]})
+            return view(request, learner, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _body(request) -> dict | None:
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _form_errors(form) -> dict:
+    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+
+
+def checkin_json(checkin: CheckIn) -> dict:
+    return {
+        "id": checkin.pk,
+        "date": checkin.local_date.isoformat(),
+        "slot": checkin.slot,
+        "status": checkin.status,
+        "minutes": checkin.minutes,
+        "note": checkin.note,
+        "topics": sorted(t.key for t in checkin.topics.all()),
+    }
+
+
+@api_view("GET", "POST")
+def checkins(request, learner):
+    if request.method == "POST":
+        data = _body(request)
+        if data is None:
+            return error(400, {"body": ["Send a JSON object such as {\"date\": \"2026-03-08\", \"slot\": 1, \"status\": \"done\"}."]})
+        form = CheckInForm(data, learner=learner)
+        if not form.is_valid():
+            return error(400, _form_errors(form))
+        cleaned = form.cleaned_data
+        checkin, created = services.record_checkin(
+            user=request.user, local_date=cleaned["date"], slot=cleaned["slot"], status=cleaned["status"],
+            minutes=cleaned["minutes"], note=cleaned["note"], topics=cleaned["topics"] if "topics" in data else None,
+        )
+        return JsonResponse(checkin_json(checkin), status=201 if created else 200)
+
+    problems = {}
+    parsed = {}
+    for name, default in (("from", learner.today - timedelta(days=29)), ("to", learner.today)):
+        value = request.GET.get(name)
+        if value is None:
+            parsed[name] = default
+            continue
+        try:
+            parsed[name] = date.fromisoformat(value)
+        except ValueError:
+            problems[name] = [f"Not a date YYYY-MM-DD: {value[:20]!r}."]
+    if not problems and parsed["from"] > parsed["to"]:
+        problems["from"] = ["'from' is after 'to'."]
+    if not problems and (parsed["to"] - parsed["from"]).days >= MAX_RANGE_DAYS:
+        problems["to"] = [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]
+    if problems:
+        return error(400, problems)
+    rows = CheckIn.objects.filter(
+        user=request.user, local_date__gte=parsed["from"], local_date__lte=parsed["to"]
+    ).prefetch_related("topics").order_by("local_date", "slot")
+    return JsonResponse([checkin_json(c) for c in rows], safe=False)
+
+
+@api_view("PUT")
+def topic(request, learner, key):
+    topic_ = Topic.objects.filter(plan=learner.plan, key=key).first()
+    if topic_ is None:
+        return error(404, {"key": [f"No topic {key[:20]!r} in your plan."]})
+    data = _body(request)
+    if data is None:
+        return error(400, {"body": ["Send a JSON object such as {\"status\": \"done\"}."]})
+    form = TopicStatusForm(data)
+    if not form.is_valid():
+        return error(400, _form_errors(form))
+    progress = services.set_topic_status(user=request.user, topic=topic_, status=form.cleaned_data["status"], local_date=learner.today)
+    return JsonResponse({"key": topic_.key, "title": topic_.title, "status": progress.status})
+
+
+@api_view("GET")
+def progress(request, learner):
+    schedule, today = learner.schedule, learner.today
+    user = request.user
+    studied = stats.studied_dates(user)
+    streak = stats.streaks(schedule, studied, today)
+    closed = stats.topic_days_closed(user, learner.plan)
+    planned = stats.planned_to_date(schedule, today)
+    week_first = stats.week_start(today)
+    done = CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE)
+    sums = done.aggregate(
+        total=Sum("minutes"),
+        week=Sum("minutes", filter=_between(week_first, today)),
+        today=Sum("minutes", filter=_between(today, today)),
+    )
+    return JsonResponse({
+        "plan": learner.plan.slug,
+        "day": max(0, min(schedule.day_number(today), learner.plan.total_days)),
+        "total_days": learner.plan.total_days,
+        "state": schedule.state(today),
+        "paused_days": schedule.paused_days_through(today),
+        "streak": {"current": streak.current, "longest": streak.longest},
+        "topic_days": {"total": learner.plan.total_days, "done": closed, "planned_to_date": planned},
+        "ahead_by": closed - planned,
+        "minutes": {"today": sums["today"] or 0, "week": sums["week"] or 0, "total": sums["total"] or 0},
+    })
+
+
+def _between(first: date, last: date):
+    from django.db.models import Q
+
+    return Q(local_date__gte=first, local_date__lte=last)

@@ -1,0 +1,103 @@
+"""The one home of "which plan day is it for this learner".
+
+A plan day is counted from the enrollment's start date (day 1) in the learner's own timezone;
+paused days do not count, so the rest of the plan shifts by however long the learner paused.
+Everything that needs to map dates to plan days (Today, streaks, charts, reminders, milestones)
+asks a Schedule instead of doing date arithmetic of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from apps.progress.models import Enrollment, Pause
+
+
+@dataclass(frozen=True)
+class PausedSpan:
+    start: date
+    end: date | None  # None: still paused
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Schedule:
+    def __init__(
+        self,
+        enrollment: Enrollment,
+        pauses: list[Pause] | list[PausedSpan],
+        *,
+        total_days: int | None = None,
+        now: datetime | None = None,
+    ):
+        self.start = enrollment.start_date
+        self.tz = ZoneInfo(enrollment.timezone)
+        # A pause still open is taken to end today when looking ahead (the learner resumes tomorrow).
+        self.today = self.local_date(now)
+        self.total_days = total_days if total_days is not None else enrollment.plan.total_days
+        self.pauses = sorted(
+            (p if isinstance(p, PausedSpan) else PausedSpan(p.start_date, p.end_date) for p in pauses),
+            key=lambda p: p.start,
+        )
+
+    @classmethod
+    def for_enrollment(cls, enrollment: Enrollment) -> Schedule:
+        return cls(enrollment, list(Pause.objects.filter(user_id=enrollment.user_id)))
+
+    def local_date(self, now: datetime | None = None) -> date:
+        """The learner's date at `now` (default: this instant)."""
+        return (now or timezone.now()).astimezone(self.tz).date()
+
+    def is_paused(self, day: date) -> bool:
+        return any(p.covers(day) for p in self.pauses)
+
+    def _end(self, pause: PausedSpan) -> date:
+        return pause.end if pause.end is not None else max(self.today, pause.start)
+
+    def paused_days_through(self, day: date) -> int:
+        """Paused days from the start date through `day`, inclusive."""
+        total = 0
+        for p in self.pauses:
+            first = max(p.start, self.start)
+            last = min(self._end(p), day)
+            if last >= first:
+                total += (last - first).days + 1
+        return total
+
+    def day_number(self, day: date) -> int:
+        """The plan day `day` falls on: 1 on the start date, 0 or less before it. A paused date
+        carries the number of the last plan day before it (the plan stands still)."""
+        if day < self.start:
+            return (day - self.start).days + 1
+        return (day - self.start).days + 1 - self.paused_days_through(day)
+
+    def date_of(self, number: int) -> date:
+        """The date of plan day `number` (≥ 1), stepping over paused days."""
+        day = self.start + timedelta(days=number - 1)
+        # Each pause overlapping the span so far pushes the day later; repeat until stable.
+        while True:
+            shifted = self.start + timedelta(days=number - 1 + self.paused_days_through(day))
+            if shifted == day and not any(p.start <= day <= self._end(p) for p in self.pauses):
+                return day
+            day = shifted if shifted != day else day + timedelta(days=1)
+
+    def state(self, day: date) -> str:
+        """'before', 'paused', 'active' or 'finished' for a date."""
+        if day < self.start:
+            return "before"
+        if self.is_paused(day):
+            return "paused"
+        return "active" if self.day_number(day) <= self.total_days else "finished"
+
+    def open_pause(self) -> PausedSpan | None:
+        return next((p for p in self.pauses if p.end is None), None)
+
+
+def day_kind(day: date) -> str:
+    """Which of the plan's rhythms a date follows: 'weekday' (Mon-Fri) or 'weekend'."""
+    return "weekend" if day.weekday() >= 5 else "weekday"

@@ -1,0 +1,93 @@
+"""Figures about a learner's progress, each from a fixed number of queries however long the history.
+
+- Streaks count local dates with at least one slot checked in as done; paused dates are stepped
+  over (they neither break nor extend a streak), and today without a check-in yet does not break
+  the current streak.
+- Topic-days: every plan day belongs to one topic, so a topic of 3 days is 3 topic-days. Topics
+  marked done or skipped are closed (no longer remaining); "ahead by" is topic-days closed minus
+  the plan days up to and including today.
+- Minutes: logged minutes of done check-ins against the minutes of the learner's own slot times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Sum
+
+from apps.curriculum.models import Topic
+from apps.progress.models import CheckIn, SlotTime, TopicProgress
+from apps.progress.schedule import Schedule, day_kind
+
+CLOSED = (TopicProgress.Status.DONE, TopicProgress.Status.SKIPPED)
+
+
+@dataclass
+class Streaks:
+    current: int
+    longest: int
+
+
+def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
+    """Current and longest streak from the set of local dates with a done check-in."""
+    if not studied:
+        return Streaks(0, 0)
+    current = 0
+    day = today if today in studied else today - timedelta(days=1)
+    while day >= schedule.start:
+        if schedule.is_paused(day):
+            day -= timedelta(days=1)
+            continue
+        if day not in studied:
+            break
+        current += 1
+        day -= timedelta(days=1)
+    longest = run = 0
+    day = min(min(studied), schedule.start)
+    while day <= today:
+        if not schedule.is_paused(day):
+            run = run + 1 if day in studied else 0
+            longest = max(longest, run)
+        day += timedelta(days=1)
+    return Streaks(current, max(longest, current))
+
+
+def studied_dates(user) -> set[date]:
+    return set(
+        CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).values_list("local_date", flat=True).distinct()
+    )
+
+
+def topic_days_closed(user, plan) -> int:
+    """Topic-days of the plan's topics this learner marked done or skipped (one query)."""
+    topics = Topic.objects.filter(plan=plan, progress__user=user, progress__status__in=CLOSED)
+    return sum(end - start + 1 for start, end in topics.values_list("start_day", "end_day"))
+
+
+def planned_to_date(schedule: Schedule, today: date) -> int:
+    return max(0, min(schedule.day_number(today), schedule.total_days))
+
+
+def minutes_logged(user, first: date, last: date) -> int:
+    total = CheckIn.objects.filter(
+        user=user, status=CheckIn.Status.DONE, local_date__gte=first, local_date__lte=last
+    ).aggregate(total=Sum("minutes"))["total"]
+    return total or 0
+
+
+def planned_minutes(slot_times: list[SlotTime], schedule: Schedule, first: date, last: date) -> int:
+    """Minutes of study the learner's slots plan for the active (not paused, in-plan) dates in a range."""
+    per_kind = {"weekday": 0, "weekend": 0}
+    for slot in slot_times:
+        per_kind[slot.days] += slot.minutes
+    total, day = 0, max(first, schedule.start)
+    while day <= last:
+        if schedule.state(day) == "active":
+            total += per_kind[day_kind(day)]
+        day += timedelta(days=1)
+    return total
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
