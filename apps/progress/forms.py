@@ -126,11 +126,10 @@ class CheckInForm(forms.Form):
             CheckIn.objects.filter(user=self.learner.user, local_date=day).exclude(slot=number).aggregate(total=Sum("minutes"))["total"]
             or 0
         )
-        if others + cleaned["minutes"] > DAY_MINUTES:
-            self.add_error(
-                "minutes",
-                _("That makes %(total)s minutes on %(day)s; a day has 1,440.") % {"total": others + cleaned["minutes"], "day": day.isoformat()},
-            )
+        total = others + cleaned["minutes"]
+        if total > DAY_MINUTES:
+            message = _("That makes %(total)s minutes on %(day)s; a day has 1,440.")
+            self.add_error("minutes", message % {"total": total, "day": day.isoformat()})
         return cleaned
 
 

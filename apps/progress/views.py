@@ -8,6 +8,7 @@ JavaScript post normally and are redirected back (or shown again with their erro
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 from functools import wraps
 
@@ -104,17 +105,35 @@ def checkin(request, learner):
         return redirect(_next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
 
     # Refused: show the card (or the whole day) again with the messages, and change nothing.
-    day_ = form.cleaned_data.get("date") or learner.today
-    slot = learner.slot_on(day_, form.cleaned_data.get("slot") or 0) if form.cleaned_data.get("date") else None
-    if request.htmx and slot is not None:
+    day_, slot = _refused_card(request, learner, form)
+    if request.htmx:
+        if slot is None:
+            return render(request, "progress/today.html#refused", {"errors": form.errors}, status=400)
         existing = CheckIn.objects.filter(user=request.user, local_date=day_, slot=slot.number).first()
         card = SlotCard(day_, slot, existing, topics_for_date(learner, day_), errors=form.errors, data=request.POST)
         return render(request, "progress/today.html#slot-card", {"card": card, "view": None, "learner": learner}, status=400)
-    view = day_view(learner, day_ if day_ <= learner.today else learner.today)
+    view = day_view(learner, day_ or learner.today)
+    placed = False
     for card in view.cards + view.backfill:
         if slot is not None and card.day == day_ and card.slot.number == slot.number:
-            card.errors, card.data = form.errors, request.POST
-    return render(request, "progress/today.html", {"view": view, "form_errors": form.errors}, status=400)
+            card.errors, card.data, placed = form.errors, request.POST, True
+    return render(request, "progress/today.html", {"view": view, "form_errors": None if placed else form.errors}, status=400)
+
+
+def _refused_card(request, learner, form):
+    """The (date, slot) whose card a refused check-in came from: the posted values when they are
+    valid, else the card HTMX names as its target (slot-YYYY-MM-DD-N)."""
+    day_, number = form.cleaned_data.get("date"), form.cleaned_data.get("slot")
+    if day_ is None or number is None:
+        match = re.fullmatch(r"slot-(\d{4}-\d{2}-\d{2})-(\d+)", (request.htmx.target or "") if request.htmx else "")
+        if match:
+            try:
+                day_, number = date.fromisoformat(match.group(1)), int(match.group(2))
+            except ValueError:
+                return None, None
+    if day_ is None or number is None or not (learner.schedule.start <= day_ <= learner.today):
+        return None, None
+    return day_, learner.slot_on(day_, number)
 
 
 def _topic_for(learner, key) -> Topic:
