@@ -10,3 +10,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The live server's threads would otherwise keep connections open past the end of the test run,
+# and the test database could not be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
