@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.curriculum",
     "apps.progress",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +170,7 @@ STORAGES = {
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # plotly.js injects its own <style>; scripts stay strict
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -28,7 +28,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 @admin.register(TopicProgress)
 class TopicProgressAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "status", "done_on"]
+    list_display = ["user", "topic", "status", "closed_on"]
     list_filter = ["status"]
     list_select_related = ["user", "topic"]
 

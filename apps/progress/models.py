@@ -80,7 +80,7 @@ class TopicProgress(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_progress")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    done_on = models.DateField(null=True, blank=True, help_text=_("Local date the topic was marked done."))
+    closed_on = models.DateField(null=True, blank=True, help_text=_("Local date the topic was marked done or skipped."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

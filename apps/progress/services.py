@@ -75,9 +75,9 @@ def record_checkin(
 
 
 def set_topic_status(*, user, topic: Topic, status: str, local_date: date) -> TopicProgress:
-    done_on = local_date if status == TopicProgress.Status.DONE else None
+    closed = status in (TopicProgress.Status.DONE, TopicProgress.Status.SKIPPED)
     progress, _ = TopicProgress.objects.update_or_create(
-        user=user, topic=topic, defaults={"status": status, "done_on": done_on}
+        user=user, topic=topic, defaults={"status": status, "closed_on": local_date if closed else None}
     )
     return progress
 

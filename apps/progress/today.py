@@ -26,11 +26,12 @@ class SlotCard:
     topic_options: list[Topic] = field(default_factory=list)
     errors: dict = field(default_factory=dict)
     data: dict | None = None  # the values a refused form was posted with
+    show_topics: bool = True  # the dashboard's compact cards leave topics out (and so never change them)
 
     def __post_init__(self):
         # Topics already on the check-in stay offered (and ticked) even if not scheduled that day,
         # so saving the card never drops them silently.
-        if self.checkin is not None:
+        if self.checkin is not None and self.show_topics:
             keys = {t.key for t in self.topic_options}
             self.topic_options = self.topic_options + [t for t in self.checkin.topics.all() if t.key not in keys]
 
@@ -38,7 +39,9 @@ class SlotCard:
     def chosen(self) -> set[str]:
         if self.data is not None:
             return set(self.data.getlist("topics")) if hasattr(self.data, "getlist") else set()
-        return {t.key for t in self.checkin.topics.all()} if self.checkin is not None else set()
+        if self.checkin is None or not self.show_topics:
+            return set()
+        return {t.key for t in self.checkin.topics.all()}
 
     @property
     def anchor(self) -> str:

@@ -92,15 +92,19 @@ def day(request, learner, on):
 def checkin(request, learner):
     """Save one slot's check-in; HTMX gets the slot's card back, a plain form a redirect."""
     form = CheckInForm(request.POST, learner=learner)
+    compact = bool(request.POST.get("compact"))
     if form.is_valid():
         data = form.cleaned_data
+        # Topics change only when the form showed them; a one-tap card without them keeps what was chosen.
+        topics = data["topics"] if request.POST.get("with_topics") else None
         checkin_, _created = services.record_checkin(
             user=request.user, local_date=data["date"], slot=data["slot"], status=data["status"],
-            minutes=data["minutes"], note=data["note"], topics=data["topics"],
+            minutes=data["minutes"], note=data["note"], topics=topics,
         )
         if request.htmx:
-            card = SlotCard(data["date"], data["slot_time"], checkin_, topics_for_date(learner, data["date"]))
-            response = render(request, "progress/today.html#slot-card", {"card": card, "view": None, "learner": learner})
+            options = [] if compact else topics_for_date(learner, data["date"])
+            card = SlotCard(data["date"], data["slot_time"], checkin_, options, show_topics=not compact)
+            response = render(request, "progress/_slot_card.html", {"card": card})
             return trigger_client_event(response, "checkin-saved", {"date": data["date"].isoformat(), "slot": data["slot"]})
         return redirect(_next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
 
@@ -110,8 +114,9 @@ def checkin(request, learner):
         if slot is None:
             return render(request, "progress/today.html#refused", {"errors": form.errors}, status=400)
         existing = CheckIn.objects.filter(user=request.user, local_date=day_, slot=slot.number).first()
-        card = SlotCard(day_, slot, existing, topics_for_date(learner, day_), errors=form.errors, data=request.POST)
-        return render(request, "progress/today.html#slot-card", {"card": card, "view": None, "learner": learner}, status=400)
+        options = [] if compact else topics_for_date(learner, day_)
+        card = SlotCard(day_, slot, existing, options, errors=form.errors, data=request.POST, show_topics=not compact)
+        return render(request, "progress/_slot_card.html", {"card": card}, status=400)
     view = day_view(learner, day_ or learner.today)
     placed = False
     for card in view.cards + view.backfill:

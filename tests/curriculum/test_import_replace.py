@@ -45,7 +45,7 @@ def test_replace_keeps_progress_on_topics_whose_key_or_title_survives(tmp_path, 
     user = django_user_model.objects.create_user("alice")
     topics = {t.title: t for t in Topic.objects.filter(plan=plan)}
     for title in ("Alpha", "Beta", "Gamma", "Delta"):
-        TopicProgress.objects.create(user=user, topic=topics[title], status="done", done_on=date(2026, 1, 2))
+        TopicProgress.objects.create(user=user, topic=topics[title], status="done", closed_on=date(2026, 1, 2))
     checkin = CheckIn.objects.create(user=user, local_date=date(2026, 1, 2), slot=1, status="done", minutes=60)
     checkin.topics.set([topics["Gamma"], topics["Alpha"]])
 

@@ -42,12 +42,22 @@ def test_without_javascript_the_form_posts_and_redirects(alice_client, alice, fr
 
 
 def test_done_with_minutes_note_and_topics(alice_client, alice, frozen):
-    response = post(alice_client, date="2026-11-10", slot=3, status="done", minutes="120", note="**SVD** at last", topics=["2.1"])
+    response = post(alice_client, date="2026-11-10", slot=3, status="done", minutes="120", note="**SVD** at last",
+                    topics=["2.1"], with_topics="1")
     assert response.status_code == 200
     checkin = CheckIn.objects.get(user=alice)
     assert checkin.minutes == 120 and checkin.note == "**SVD** at last"
     assert [t.key for t in checkin.topics.all()] == ["2.1"]
     assert "<strong>SVD</strong>" in response.content.decode()
+
+
+def test_a_form_without_the_topic_list_keeps_the_chosen_topics(alice_client, alice, frozen):
+    post(alice_client, date="2026-11-10", slot=3, status="done", topics=["2.1"], with_topics="1")
+    post(alice_client, date="2026-11-10", slot=3, status="done", minutes="90", compact="1")  # the dashboard's card
+    checkin = CheckIn.objects.get(user=alice)
+    assert checkin.minutes == 90 and [t.key for t in checkin.topics.all()] == ["2.1"]
+    post(alice_client, date="2026-11-10", slot=3, status="done", with_topics="1")  # every box unticked
+    assert not checkin.topics.exists()
 
 
 def test_a_repeated_post_updates_and_never_duplicates(alice_client, alice, frozen):
@@ -76,7 +86,7 @@ def test_yesterday_can_be_back_filled_from_today(alice_client, alice, frozen):
         ({"slot": "4"}, "slot", "There is no slot 4"),
         ({"slot": "zero"}, "slot", "Enter a whole number"),
         ({"status": "maybe"}, "status", "Select a valid choice"),
-        ({"topics": ["99.9"]}, "topics", "Unknown topic 99.9"),
+        ({"topics": ["99.9"], "with_topics": "1"}, "topics", "Unknown topic 99.9"),
         ({"note": "x" * 20_001}, "note", "at most 20000 characters"),
     ],
 )
@@ -95,7 +105,7 @@ def test_a_topic_of_another_plan_is_refused(alice_client, alice, frozen, tmp_pat
     from tests.conftest import PLANS
 
     call_command("import_plan", str(PLANS / "english-42.md"), slug="other", stdout=None)
-    response = post(alice_client, date="2026-11-10", slot=1, status="done", topics=["1.4"])  # 1.4 exists only in "other"
+    response = post(alice_client, date="2026-11-10", slot=1, status="done", topics=["1.4"], with_topics="1")  # only in "other"
     assert response.status_code == 400 and "Unknown topic 1.4" in response.content.decode()
 
 
@@ -149,7 +159,7 @@ def test_queries_do_not_grow_with_history(alice_client, alice, plan, frozen, dja
     ]
     CheckIn.objects.bulk_create(rows)
     TopicProgress.objects.bulk_create(
-        [TopicProgress(user=alice, topic=t, status="done", done_on=date(2026, 11, 2)) for t in Topic.objects.filter(plan=plan)]
+        [TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 2)) for t in Topic.objects.filter(plan=plan)]
     )
     assert CheckIn.objects.filter(user=alice).count() == 540
     with django_assert_max_num_queries(16) as many:

@@ -16,7 +16,7 @@ def test_a_topic_is_marked_done_with_htmx_and_the_row_comes_back(alice_client, a
     assert html.lstrip().startswith('<li class="topic-row" id="topic-2.1">')
     assert 'value="done" aria-pressed="true"' in html
     progress = TopicProgress.objects.get(user=alice)
-    assert (progress.topic.key, progress.status, str(progress.done_on)) == ("2.1", "done", "2026-11-10")
+    assert (progress.topic.key, progress.status, str(progress.closed_on)) == ("2.1", "done", "2026-11-10")
 
 
 def test_every_status_can_be_set_without_javascript(alice_client, alice, frozen):

@@ -1,0 +1,230 @@
+"""The numbers behind the dashboard's charts. The pages and the JSON API call these same functions,
+so one set of tests covers both.
+
+Inputs are loaded once per request by `load_history` (two queries: the learner's closed topics and
+their check-ins over the plan's span); every series is then computed in Python, never a query per day.
+
+Burn-down, in topic-days (a 3-day topic is 3 topic-days; done and skipped topics are closed):
+- one point per calendar date from the day before day 1 (plan day 0) to the plan's last day, so a
+  paused date repeats the plan day before it and the ideal line stays flat across a pause;
+- ideal: total_days at day 0 down to 0 on the last day; actual: remaining at the end of each date up to
+  today, from the local date each topic was closed on;
+- forecast: from the last 14 days' pace (topic-days closed per active day), a line to the projected
+  finish date; none when nothing was closed in those 14 days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from apps.progress.learner import Learner
+from apps.progress.models import CheckIn, TopicProgress
+from apps.progress.schedule import day_kind
+from apps.progress.stats import CLOSED, week_start
+
+FORECAST_WINDOW = 14
+
+
+@dataclass
+class History:
+    """What the learner has done: closed topics and check-ins, loaded in two queries."""
+
+    closed: list[tuple[date | None, int, int]]  # (closed_on, topic start_day, topic end_day)
+    checkins: list[CheckIn]
+    first: date
+    last: date
+
+    def closed_topic_days(self) -> int:
+        return sum(end - start + 1 for _, start, end in self.closed)
+
+
+def plan_span(learner: Learner) -> tuple[date, date]:
+    """From day 1 to the date of the plan's last day (later when paused), or today if that is later."""
+    schedule = learner.schedule
+    return schedule.start, max(schedule.date_of(learner.plan.total_days), learner.today)
+
+
+def load_history(learner: Learner) -> History:
+    first, last = plan_span(learner)
+    closed = list(
+        TopicProgress.objects.filter(user=learner.user, topic__plan=learner.plan, status__in=CLOSED).values_list(
+            "closed_on", "topic__start_day", "topic__end_day"
+        )
+    )
+    checkins = list(CheckIn.objects.filter(user=learner.user, local_date__gte=first, local_date__lte=last))
+    return History(closed=closed, checkins=checkins, first=first, last=last)
+
+
+@dataclass
+class Burndown:
+    days: list[int]
+    dates: list[date]
+    ideal: list[int]
+    actual: list[int]
+    finish_date: date | None
+    per_day: float
+    today: int
+    remaining: int
+    paused: list[bool] = field(default_factory=list)
+
+    @property
+    def table(self) -> list[dict]:
+        return [
+            {"date": d, "day": n, "ideal": i, "actual": self.actual[k] if k < len(self.actual) else None}
+            for k, (d, n, i) in enumerate(zip(self.dates, self.days, self.ideal, strict=True))
+        ]
+
+    def as_json(self) -> dict:
+        return {
+            "days": self.days,
+            "dates": [d.isoformat() for d in self.dates],
+            "ideal": self.ideal,
+            "actual": self.actual,
+            "forecast": {
+                "finish_date": self.finish_date.isoformat() if self.finish_date else None,
+                "per_day": round(self.per_day, 3),
+            },
+            "today": self.today,
+        }
+
+
+def burndown(learner: Learner, history: History) -> Burndown:
+    schedule, total, today = learner.schedule, learner.plan.total_days, learner.today
+    closed_on = defaultdict(int)
+    for when, start_day, end_day in history.closed:
+        # A topic closed without a date, or before day 1, counts on day 1; one "closed" after today
+        # (a clock moved back) counts today.
+        when = min(max(when or schedule.start, schedule.start), today)
+        closed_on[when] += end_day - start_day + 1
+
+    day_zero = schedule.start - timedelta(days=1)
+    dates = [day_zero + timedelta(days=i) for i in range((history.last - day_zero).days + 1)]
+    days, ideal, actual, paused = [], [], [], []
+    remaining = total
+    for d in dates:
+        number = 0 if d == day_zero else min(max(schedule.day_number(d), 0), total)
+        days.append(number)
+        ideal.append(total - number)
+        paused.append(d != day_zero and schedule.is_paused(d))
+        if d <= today:
+            remaining -= closed_on.get(d, 0)
+            actual.append(max(remaining, 0))
+
+    window = [today - timedelta(days=i) for i in range(FORECAST_WINDOW)]
+    active = [d for d in window if d >= schedule.start and not schedule.is_paused(d)]
+    pace_days = sum(closed_on.get(d, 0) for d in active)
+    per_day = pace_days / len(active) if active and pace_days else 0.0
+    remaining = max(remaining, 0)
+    finish = None
+    if remaining == 0 and history.closed:
+        finish = max(d for d, v in closed_on.items() if v) if closed_on else today
+    elif per_day > 0:
+        finish = today + timedelta(days=math.ceil(remaining / per_day))
+    return Burndown(
+        days=days, dates=dates, ideal=ideal, actual=actual, finish_date=finish, per_day=per_day,
+        today=min(max(schedule.day_number(today), 0), total), remaining=remaining, paused=paused,
+    )
+
+
+@dataclass
+class Week:
+    start: date
+    planned: dict[str, int]
+    logged: dict[str, int]
+
+    @property
+    def planned_total(self) -> int:
+        return sum(self.planned.values())
+
+    @property
+    def logged_total(self) -> int:
+        return sum(self.logged.values())
+
+
+def slot_key(days: str, number: int) -> str:
+    return f"{days}-{number}"
+
+
+def hours(learner: Learner, history: History, *, weeks: int | None = None) -> list[Week]:
+    """Planned and logged minutes per week, per slot; all the plan's weeks, or the last `weeks` to today."""
+    schedule = learner.schedule
+    minutes_of = {slot_key(s.days, s.number): s.minutes for s in learner.slot_times}
+    keys = list(minutes_of)
+    first_week, last_week = week_start(history.first), week_start(history.last)
+    if weeks is not None:
+        last_week = week_start(learner.today)
+        first_week = max(first_week, last_week - timedelta(weeks=weeks - 1))
+    logged = defaultdict(lambda: defaultdict(int))
+    for c in history.checkins:
+        if c.status == CheckIn.Status.DONE:
+            logged[week_start(c.local_date)][slot_key(day_kind(c.local_date), c.slot)] += c.minutes
+    result = []
+    start = first_week
+    while start <= last_week:
+        planned = dict.fromkeys(keys, 0)
+        for i in range(7):
+            d = start + timedelta(days=i)
+            if schedule.state(d) == "active":
+                for key in keys:
+                    if key.startswith(day_kind(d)):
+                        planned[key] += minutes_of[key]
+        result.append(Week(start=start, planned=planned, logged={k: logged[start].get(k, 0) for k in keys}))
+        start += timedelta(weeks=1)
+    return result
+
+
+@dataclass
+class HeatDay:
+    date: date
+    minutes: int
+    state: str  # active, paused, before, finished, future
+
+
+def heatmap(learner: Learner, history: History) -> list[list[HeatDay]]:
+    """Daily minutes over the plan's weeks: a list of weeks (Monday first), seven days each."""
+    per_day = defaultdict(int)
+    for c in history.checkins:
+        if c.status == CheckIn.Status.DONE:
+            per_day[c.local_date] += c.minutes
+    schedule, today = learner.schedule, learner.today
+    grid = []
+    start = week_start(history.first)
+    while start <= history.last:
+        week = []
+        for i in range(7):
+            d = start + timedelta(days=i)
+            state = "future" if d > today else schedule.state(d)
+            week.append(HeatDay(d, per_day.get(d, 0), state))
+        grid.append(week)
+        start += timedelta(weeks=1)
+    return grid
+
+
+@dataclass
+class PhaseProgress:
+    number: int
+    title: str
+    days: int
+    closed: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.closed / self.days, 1) if self.days else 0.0
+
+
+def phase_progress(learner: Learner, history: History, phases) -> list[PhaseProgress]:
+    rows = [PhaseProgress(p.number, p.title, p.end_day - p.start_day + 1, 0) for p in phases]
+    bounds = [(p.start_day, p.end_day) for p in phases]
+    for _, start_day, end_day in history.closed:
+        for row, (first, last) in zip(rows, bounds, strict=True):
+            if first <= start_day <= last:
+                row.closed += end_day - start_day + 1
+                break
+    return rows
+
+
+def studied_dates(history: History) -> set[date]:
+    return {c.local_date for c in history.checkins if c.status == CheckIn.Status.DONE}

@@ -1,0 +1,45 @@
+"""A real browser draws the dashboard's burn-down (and the rest) with no errors, and it survives a check-in."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.progress.services import enroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_the_dashboard_draws(browser, live_server, plan, django_user_model, tmp_path, width, height):
+    user = django_user_model.objects.create_user("desk", password="a-long-Passphrase-9")
+    enroll(user=user, plan=plan, start_date=timezone.localdate() - timedelta(days=20), timezone="UTC")
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/")
+    page.fill("input[name=username]", "desk")
+    page.fill("input[name=password]", "a-long-Passphrase-9")
+    page.click("button.primary")
+
+    burndown = page.locator("[data-figure='fig-burndown']")
+    expect(burndown).to_have_attribute("data-drawn", "true", timeout=20_000)
+    expect(burndown.locator("svg.main-svg").first).to_be_visible()
+    for name in ("hours", "heatmap", "phases"):
+        expect(page.locator(f"[data-figure='fig-{name}']")).to_have_attribute("data-drawn", "true")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(tmp_path / f"dashboard-{width}.png"), full_page=True)
+
+    # A check-in from the dashboard refreshes the charts in place.
+    page.evaluate("window.__sameDocument = true")
+    card = page.locator(".checkin-panel article.slot-card").first
+    card.get_by_role("button", name="Done").click()
+    expect(card).to_have_class(re.compile(r"\bis-done\b"))
+    expect(page.locator("[data-figure='fig-burndown']")).to_have_attribute("data-drawn", "true")
+    expect(page.locator(".tiles")).to_contain_text("This week")
+    assert page.evaluate("window.__sameDocument") is True
+    assert problems == []
+    page.close()
