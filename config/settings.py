@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.curriculum",
     "apps.progress",
     "apps.dashboard",
+    "apps.reminders",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,7 @@ if not REDIS_URL:
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir)}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "cadence")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -128,8 +130,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The periodic tasks live here, in code (no database scheduler); reminders add theirs.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The one periodic task lives here, in code (no database scheduler): a UTC tick every 60 s that
+# dispatches due reminders. Exactly one beat runs it; the claim in the database makes a second harmless.
+CELERY_BEAT_SCHEDULE = {"reminders-tick": {"task": "reminders.tick", "schedule": 60.0, "options": {"expires": 55}}}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 # file:///var/mail is var/mail inside the project (like sqlite:///); file:////srv/mail is absolute.
 MAILERS = {

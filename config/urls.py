@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.progress.urls")),
     path("", include("apps.dashboard.urls")),
+    path("", include("apps.reminders.urls")),
     path("plan/", include("apps.curriculum.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,59 @@
+"""The learner's calendar feed: one event per study slot for the plan's remaining days, at their own
+times and timezone, described with that day's topics, and all-day events on milestone days."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from apps.curriculum.models import Milestone, Topic
+from apps.progress.learner import Learner
+
+
+def feed(learner: Learner) -> bytes:
+    schedule, plan = learner.schedule, learner.plan
+    cal = Calendar()
+    cal.add("prodid", "-//Cadence//Study plan//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"Cadence: {plan.title}")
+    cal.add("x-wr-timezone", learner.enrollment.timezone)
+    topics = list(Topic.objects.filter(plan=plan).order_by("start_day", "number"))
+    now = datetime.now(tz=learner.schedule.tz)
+    day = max(learner.today, schedule.start)
+    last = schedule.date_of(plan.total_days)
+    host = settings.SITE_URL.split("://", 1)[-1]
+    while day <= last:
+        if schedule.state(day) == "active":
+            number = schedule.day_number(day)
+            titles = [f"{t.key} {t.title}" for t in topics if t.start_day <= number <= t.end_day]
+            for slot in learner.slots_on(day):
+                start = datetime.combine(day, slot.start, tzinfo=schedule.tz)
+                end = datetime.combine(day if slot.end > slot.start else day + timedelta(days=1), slot.end, tzinfo=schedule.tz)
+                event = Event()
+                event.add("uid", f"cadence-{learner.user.pk}-{day.isoformat()}-{slot.number}@{host}")
+                event.add("dtstamp", now)
+                event.add("dtstart", start)
+                event.add("dtend", end)
+                event.add("summary", slot.activity)
+                event.add("description", f"Day {number}/{plan.total_days}\n" + "\n".join(titles))
+                cal.add_component(event)
+        day += timedelta(days=1)
+    for milestone in Milestone.objects.filter(plan=plan).prefetch_related("items"):
+        when = schedule.date_of(milestone.day)
+        if when < learner.today:
+            continue
+        event = Event()
+        event.add("uid", f"cadence-{learner.user.pk}-milestone-{milestone.day}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", when)
+        event.add("dtend", when + timedelta(days=1))
+        event.add("summary", milestone.title or f"Day {milestone.day} milestone")
+        event.add("description", "\n".join(f"- {item.text}" for item in milestone.items.all()))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
