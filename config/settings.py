@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "apps.progress",
     "apps.dashboard",
     "apps.reminders",
+    "apps.resources",
+    "apps.milestones",
 ]
 
 MIDDLEWARE = [
@@ -194,4 +196,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Parts of learner pages contributed by apps built on progress (see apps/progress/panels.py).
+CADENCE_PANELS = {
+    "today": ["apps.milestones.views.today_panel"],
+    "block": ["apps.resources.views.block_panel", "apps.milestones.views.block_panel"],
 }

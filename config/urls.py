@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("apps.progress.urls")),
     path("", include("apps.dashboard.urls")),
     path("", include("apps.reminders.urls")),
+    path("", include("apps.resources.urls")),
+    path("", include("apps.milestones.urls")),
     path("plan/", include("apps.curriculum.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -131,6 +131,8 @@ class Resource(models.Model):
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     note = models.CharField(max_length=500, blank=True)
+    blocks = models.ManyToManyField(Block, blank=True, related_name="resources", help_text=_("Blocks this resource belongs with."))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="resources", help_text=_("Topics this resource belongs with."))
 
     class Meta:
         ordering = ["plan", "position"]

@@ -9,6 +9,7 @@ foreign key that could cascade, so they always survive.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 from django.db import transaction
@@ -61,7 +62,7 @@ def save_plan(data: dict, *, slug: str, replace: bool = False) -> Plan:
     _save_topics(plan, data["phases"], block_rows)
     Block.objects.filter(pk__in=stale_blocks).delete()
     Phase.objects.filter(pk__in=stale_phases).delete()
-    _save_resources(plan, data["resources"])
+    _save_resources(plan, data["resources"], block_rows)
     _save_milestones(plan, data["milestones"])
     _save_rhythm(plan, data["rhythm"])
     return plan
@@ -187,8 +188,8 @@ def _save_topics(plan: Plan, phases: list[dict], block_rows: dict) -> None:
     Topic.objects.bulk_create(to_create)
 
 
-def _save_resources(plan: Plan, resources: list[dict]) -> None:
-    _sync(
+def _save_resources(plan: Plan, resources: list[dict], block_rows: dict) -> None:
+    rows, _ = _sync(
         {(r.kind, r.title): r for r in plan.resources.all()},
         {
             (r["kind"], r["title"]): {"plan": plan, "kind": r["kind"], "title": r["title"], "note": r.get("note", ""), "position": i}
@@ -197,6 +198,49 @@ def _save_resources(plan: Plan, resources: list[dict]) -> None:
         Resource,
         fields=["note", "position"],
     )
+    topics = {t.key: t for t in Topic.objects.filter(plan=plan)}
+    linked = set(Resource.blocks.through.objects.filter(resource__plan=plan).values_list("resource_id", flat=True)) | set(
+        Resource.topics.through.objects.filter(resource__plan=plan).values_list("resource_id", flat=True)
+    )
+    for r in resources:
+        row = rows[(r["kind"], r["title"])]
+        if "blocks" in r or "topics" in r:  # stated in the file (exported JSON): exactly those
+            row.blocks.set([block_rows[n] for n in r.get("blocks", [])])
+            row.topics.set([topics[k] for k in r.get("topics", [])])
+        elif row.pk not in linked:  # a new resource from Markdown: sensible defaults, kept if edited later
+            blocks, found = default_links(r, block_rows.values(), topics.values())
+            row.blocks.set(blocks)
+            row.topics.set(found)
+
+
+STOP_WORDS = {"the", "and", "into", "with", "from", "deep", "learning", "language", "processing", "need", "your", "course"}
+
+
+def default_links(resource: dict, blocks, topics) -> tuple[list[Block], list[Topic]]:
+    """Where a plan's resource most likely belongs: a block whose title names it, else topics whose title
+    names it, else a topic or block whose points or projects mention it. Names tried: the title (without
+    《》 or a version suffix such as -3), the note, then their longer Latin words."""
+    title = re.sub(r"[《》]|-\d+$", "", resource["title"]).strip()
+    needles = [n for n in (title, resource.get("note", "").strip()) if len(n) >= 2]
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", f"{resource['title']} {resource.get('note', '')}")
+    needles += [w for w in words if w.lower() not in STOP_WORDS and w not in needles]
+    blocks, topics = list(blocks), list(topics)
+    for needle in needles:
+        hit = [b for b in blocks if needle.lower() in b.title.lower()]
+        if hit:
+            return hit[:1], []
+    for needle in needles:
+        hit = [t for t in topics if needle.lower() in t.title.lower()]
+        if hit:
+            return [], hit[:2]
+    for needle in needles:
+        hit = [t for t in topics if any(needle.lower() in p.lower() for p in t.points)]
+        if hit:
+            return [], hit[:1]
+        items = BlockItem.objects.filter(block__in=blocks, text__icontains=needle).select_related("block")
+        for item in items[:1]:
+            return [item.block], []
+    return [], []
 
 
 def _save_milestones(plan: Plan, milestones: list[dict]) -> None:
@@ -253,7 +297,13 @@ def plan_to_dict(plan: Plan) -> dict:
             }
             for phase in phases
         ],
-        "resources": [{"kind": r.kind, "title": r.title, "note": r.note} for r in plan.resources.all()],
+        "resources": [
+            {
+                "kind": r.kind, "title": r.title, "note": r.note,
+                "blocks": sorted(b.number for b in r.blocks.all()), "topics": sorted(t.key for t in r.topics.all()),
+            }
+            for r in plan.resources.prefetch_related("blocks", "topics")
+        ],
         "milestones": [
             {"day": m.day, "title": m.title, "items": [i.text for i in m.items.all()]}
             for m in plan.milestones.prefetch_related("items")

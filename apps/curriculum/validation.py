@@ -100,9 +100,18 @@ def check_and_layout(plan: dict) -> dict:
         if (slot["days"], slot["slot"]) in seen_slots:
             problems.append(f"{where}: a second {slot['days']} slot numbered {slot['slot']}")
         seen_slots.add((slot["days"], slot["slot"]))
+    block_numbers = {b["number"] for p in phases for b in p["blocks"]}
+    topic_keys = {t.get("key") for p in phases for b in p["blocks"] for t in b["topics"]}
     for index, resource in enumerate(plan["resources"]):
+        where = _where(resource, f"resources[{index}]")
         if not resource["title"]:
-            problems.append(f"{_where(resource, f'resources[{index}]')}: a resource without a title")
+            problems.append(f"{where}: a resource without a title")
+        for number in resource.get("blocks", []):
+            if number not in block_numbers:
+                problems.append(f"{where}: links to block {number}, which the plan does not have")
+        for key in resource.get("topics", []):
+            if key not in topic_keys:
+                problems.append(f"{where}: links to topic {key}, which the plan does not have")
     if problems:
         raise PlanFileError(problems)
 
@@ -303,10 +312,19 @@ def from_json(text: str) -> dict:
         kind = r.field(item, "kind", path, str, default="")
         if kind and kind not in RESOURCE_KINDS:
             r.problems.append(f"{path}.kind: must be one of {', '.join(RESOURCE_KINDS)}, got {kind!r}")
-        plan["resources"].append({
+        resource = {
             "kind": kind, "title": r.field(item, "title", path, str, default=""),
             "note": r.field(item, "note", path, str, required=False, default=""),
-        })
+        }
+        if isinstance(item, dict) and "blocks" in item:
+            blocks = r.field(item, "blocks", path, list, default=[])
+            if not all(isinstance(n, int) and not isinstance(n, bool) for n in blocks):
+                r.problems.append(f"{path}.blocks: expected a list of block numbers")
+                blocks = []
+            resource["blocks"] = blocks
+        if isinstance(item, dict) and "topics" in item:
+            resource["topics"] = r.strings(item, "topics", path)
+        plan["resources"].append(resource)
     for path, item in r.objects(doc, "milestones", "", required=False):
         plan["milestones"].append({
             "day": r.field(item, "day", path, int, default=0),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, SlotTime, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
 
 
 class SlotTimeInline(admin.TabularInline):
@@ -56,3 +56,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
     list_select_related = ["user"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
+
+
+@admin.register(TopicNote)
+class TopicNoteAdmin(admin.ModelAdmin):
+    list_display = ["user", "topic", "updated_at"]
+    list_select_related = ["user", "topic"]
+    search_fields = ["user__username", "text"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["user", "topic", "stage", "reviewed_on"]
+    list_select_related = ["user", "topic"]

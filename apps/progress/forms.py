@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Plan, Topic
-from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicProgress, timezone_choices
+from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicNote, TopicProgress, timezone_choices
 
 MAX_NOTE = 20_000
 DAY_MINUTES = 24 * 60
@@ -146,6 +146,13 @@ class ProjectForm(forms.Form):
         if link and not link.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(_("A link must start with http:// or https://."))
         return link
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        required=False, strip=False, max_length=TopicNote.MAX_LENGTH,
+        error_messages={"max_length": _("A note can be at most 100,000 characters (this one has %(show_value)d).")},
+    )
 
 
 class PauseForm(forms.Form):

@@ -169,3 +169,38 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.prefix}…"
+
+
+class TopicNote(models.Model):
+    """The learner's study notes on one topic (整理学习笔记), in Markdown."""
+
+    MAX_LENGTH = 100_000
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_notes")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topic_note_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic.key}"
+
+
+class Review(models.Model):
+    """A review of a done topic, dismissed by the learner; stages come 1, 7 and 30 days after it was done."""
+
+    STAGES = (1, 7, 30)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="reviews")
+    stage = models.PositiveSmallIntegerField()
+    reviewed_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "topic", "stage"], name="review_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic.key} · +{self.stage}d"

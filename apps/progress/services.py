@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.curriculum.models import BlockItem, Plan, Topic
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, SlotTime, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
 
 TOKEN_PREFIX = "cad_"
 
@@ -129,3 +129,20 @@ def user_for_token(raw: str):
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write per 5 minutes
     return token.user
+
+
+def save_note(*, user, topic: Topic, text: str) -> TopicNote:
+    note, _ = TopicNote.objects.update_or_create(user=user, topic=topic, defaults={"text": text})
+    return note
+
+
+def dismiss_review(*, user, topic: Topic, stage: int, local_date: date) -> None:
+    Review.objects.get_or_create(user=user, topic=topic, stage=stage, defaults={"reviewed_on": local_date})
+
+
+@transaction.atomic
+def choose_project(*, user, item: BlockItem, local_date: date) -> None:
+    """Pick one of a block's project options (the final project): the others are unpicked."""
+    others = BlockItem.objects.filter(block=item.block, kind=BlockItem.Kind.CHOICE).exclude(pk=item.pk)
+    ProjectProgress.objects.filter(user=user, item__in=others).update(done=False, done_on=None)
+    ProjectProgress.objects.update_or_create(user=user, item=item, defaults={"done": True, "done_on": local_date})

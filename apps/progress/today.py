@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from apps.curriculum.models import Block, BlockItem, Topic
 from apps.progress import stats
 from apps.progress.learner import Learner
-from apps.progress.models import CheckIn, ProjectProgress, SlotTime, TopicProgress
+from apps.progress.models import CheckIn, ProjectProgress, Review, SlotTime, TopicProgress
 
 
 @dataclass
@@ -67,6 +67,7 @@ class DayView:
     minutes_week: int
     planned_day: int
     planned_week: int
+    reviews: list = field(default_factory=list)
 
     @property
     def is_today(self) -> bool:
@@ -111,6 +112,41 @@ def projects_of(learner: Learner, block: Block) -> list[BlockItem]:
         item.done = bool(item.mine and item.mine[0].done)
         item.link = item.mine[0].link if item.mine else ""
     return items
+
+
+@dataclass
+class ReviewItem:
+    topic: Topic
+    stage: int
+    due: date
+
+
+REVIEW_LIMIT = 5
+
+
+def reviews_due(learner: Learner, today: date) -> list[ReviewItem]:
+    """Done topics coming back for review 1, 7 and 30 days after they were done, not yet dismissed
+    (two queries). Reviews more than 30 days overdue are let go; at most five show at once."""
+    oldest = today - timedelta(days=max(Review.STAGES) + 30)
+    done = list(
+        TopicProgress.objects.filter(
+            user=learner.user, status=TopicProgress.Status.DONE, closed_on__gte=oldest, closed_on__lt=today
+        ).select_related("topic")
+    )
+    if not done:
+        return []
+    dismissed = set(
+        Review.objects.filter(user=learner.user, topic__in=[p.topic for p in done]).values_list("topic_id", "stage")
+    )
+    items = [
+        ReviewItem(p.topic, stage, p.closed_on + timedelta(days=stage))
+        for p in done
+        for stage in Review.STAGES
+        if p.closed_on + timedelta(days=stage) <= today
+        and p.closed_on + timedelta(days=stage) >= today - timedelta(days=30)
+        and (p.topic_id, stage) not in dismissed
+    ]
+    return sorted(items, key=lambda i: (i.due, i.topic.start_day))[:REVIEW_LIMIT]
 
 
 def topics_for_date(learner: Learner, day: date) -> list[Topic]:
@@ -163,4 +199,5 @@ def day_view(learner: Learner, day: date) -> DayView:
         minutes_week=sum(c.minutes for c in done if c.local_date >= week_first),
         planned_day=stats.planned_minutes(learner.slot_times, schedule, day, day),
         planned_week=stats.planned_minutes(learner.slot_times, schedule, week_first, week_first + timedelta(days=6)),
+        reviews=reviews_due(learner, day) if day == today else [],
     )

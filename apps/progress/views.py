@@ -15,7 +15,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,20 @@ from django_htmx.http import trigger_client_event
 
 from apps.curriculum.models import Block, BlockItem, Plan, Topic
 from apps.progress import services, stats
-from apps.progress.forms import CheckInForm, EnrollmentForm, PauseForm, ProjectForm, SlotTimeFormSet, TokenForm, TopicStatusForm
+from apps.progress.forms import (
+    CheckInForm,
+    EnrollmentForm,
+    NoteForm,
+    PauseForm,
+    ProjectForm,
+    SlotTimeFormSet,
+    TokenForm,
+    TopicStatusForm,
+)
 from apps.progress.learner import Learner
 from apps.progress.middleware import SESSION_LANGUAGE
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, SlotTime, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, Review, SlotTime, TopicNote, TopicProgress
+from apps.progress.panels import render_panels
 from apps.progress.today import SlotCard, day_view, projects_of, topics_for_date
 
 
@@ -73,7 +83,8 @@ def plan_home(request, learner):
 @with_learner
 def today(request, learner):
     view = day_view(learner, learner.today)
-    return render(request, "progress/today.html", {"view": view})
+    panels = render_panels("today", request, learner=learner, view=view)
+    return render(request, "progress/today.html", {"view": view, "panels": panels})
 
 
 @require_GET
@@ -193,11 +204,15 @@ def block(request, learner, slug, number):
     block_ = get_object_or_404(Block.objects.select_related("phase"), plan=plan, number=number)
     mine = plan.pk == learner.plan.pk
     topics = list(block_.topics.all())
+    panels = []
     if mine:
         statuses = dict(TopicProgress.objects.filter(user=request.user, topic__block=block_).values_list("topic_id", "status"))
+        texts = dict(TopicNote.objects.filter(user=request.user, topic__block=block_).values_list("topic_id", "text"))
         for topic in topics:
             topic.status = statuses.get(topic.pk, TopicProgress.Status.NOT_STARTED)
+            topic.note_text = texts.get(topic.pk, "")
         items = projects_of(learner, block_)
+        panels = render_panels("block", request, learner=learner, block=block_, topics=topics)
     else:
         items = list(block_.items.all())
     siblings = {b.number: b for b in Block.objects.filter(plan=plan, number__in=[number - 1, number + 1]).only("number", "title")}
@@ -205,13 +220,79 @@ def block(request, learner, slug, number):
         request,
         "progress/block.html",
         {
-            "plan": plan, "current_block": block_, "topics": topics, "mine": mine,
+            "plan": plan, "current_block": block_, "topics": topics, "mine": mine, "panels": panels,
             "projects": [i for i in items if i.kind == BlockItem.Kind.PROJECT],
             "choices": [i for i in items if i.kind == BlockItem.Kind.CHOICE],
             "deliverables": [i for i in items if i.kind == BlockItem.Kind.DELIVERABLE],
             "previous": siblings.get(number - 1), "next": siblings.get(number + 1),
         },
     )
+
+
+@require_POST
+@with_learner
+def note(request, learner, key):
+    """Save a topic's note (HTMX autosave, or a plain form post)."""
+    topic = _topic_for(learner, key)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "progress/_note_status.html", {"errors": form.errors["text"]}, status=400)
+        messages.error(request, " ".join(form.errors["text"]))
+        return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
+    saved = services.save_note(user=request.user, topic=topic, text=form.cleaned_data["text"])
+    if request.htmx:
+        return render(request, "progress/_note_status.html", {"note": saved})
+    return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
+
+
+@require_GET
+@with_learner
+def notes(request, learner):
+    """All the learner's topic notes; `?q=` finds text in them (Chinese or English), matches marked."""
+    query = request.GET.get("q", "").strip()[:200]
+    rows = TopicNote.objects.filter(user=request.user).exclude(text="").select_related("topic__block")
+    if query:
+        rows = rows.filter(text__icontains=query)
+    results = [{"note": n, "snippet": highlight(n.text, query)} for n in rows.order_by("topic__start_day", "topic__number")]
+    return render(request, "progress/notes.html", {"results": results, "query": query, "plan": learner.plan})
+
+
+def highlight(text: str, query: str, around: int = 80) -> str:
+    """An escaped snippet of `text` around the first match of `query`, every match wrapped in <mark>."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if not query:
+        return escape(text[: around * 2]) + ("…" if len(text) > around * 2 else "")
+    found = re.search(re.escape(query), text, re.IGNORECASE)
+    start = max(found.start() - around, 0) if found else 0
+    piece = text[start : start + around * 2 + len(query)]
+    marked = re.sub(
+        re.escape(escape(query)), lambda m: f"<mark>{m.group(0)}</mark>", escape(piece), flags=re.IGNORECASE
+    )
+    return mark_safe(("…" if start else "") + marked + ("…" if start + len(piece) < len(text) else ""))  # noqa: S308
+
+
+@require_POST
+@with_learner
+def review_done(request, learner, key, stage):
+    topic = _topic_for(learner, key)
+    if stage not in Review.STAGES:
+        raise Http404("No such review")
+    services.dismiss_review(user=request.user, topic=topic, stage=stage, local_date=learner.today)
+    if request.htmx:
+        return HttpResponse("")
+    return redirect(_next_url(request, reverse("progress:today")))
+
+
+@require_POST
+@with_learner
+def choose(request, learner, item_id):
+    item = get_object_or_404(BlockItem, pk=item_id, block__plan=learner.plan, kind=BlockItem.Kind.CHOICE)
+    services.choose_project(user=request.user, item=item, local_date=learner.today)
+    messages.success(request, _("Your final project: %(title)s.") % {"title": item.text})
+    return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, item.block.number])))
 
 
 @require_GET

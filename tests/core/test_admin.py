@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_every_model_of_ours_has_a_working_admin_page(client, django_user_model, plan, alice):
     staff = django_user_model.objects.create_superuser("root", password="pw")
     client.force_login(staff)
-    ours = [m for m in apps.get_models() if m._meta.app_label in ("curriculum", "progress")]
+    ours = [m for m in apps.get_models() if m._meta.app_label in ("curriculum", "progress", "reminders", "resources", "milestones")]
     assert ours and all(m in admin.site._registry for m in ours)
     for model in ours:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

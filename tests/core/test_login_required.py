@@ -6,7 +6,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # Reached from e-mail or by calendar apps: each checks its own signed or secret token instead.
-PUBLIC = {"/healthz", "/accounts/login/", "/accounts/signup/", "/r/checkin/x/", "/r/snooze/x/", "/r/unsubscribe/x/", "/calendar/x.ics"}
+PUBLIC = {
+    "/healthz", "/accounts/login/", "/accounts/signup/",
+    "/r/checkin/x/", "/r/snooze/x/", "/r/unsubscribe/x/", "/calendar/x.ics", "/p/x/",
+}
 SAMPLE_ARGS = {"slug": "llm", "number": "1", "path": "x", "object_id": "1", "app_label": "auth", "model_name": "user",
                "content_type_id": "1", "uidb64": "x", "token": "x", "url": "x"}
 

@@ -41,7 +41,9 @@ def test_the_export_has_the_documented_shape():
         "key": "1.1", "title": "Python核心语法", "start_day": 1, "end_day": 3, "days": 3,
         "points": ["数据类型、控制流、函数、类", "装饰器、生成器、上下文管理器", "异常处理、文件操作"],
     }
-    assert doc["resources"][0] == {"kind": "paper", "title": "Attention Is All You Need", "note": "Transformer原论文"}
+    assert doc["resources"][0] == {
+        "kind": "paper", "title": "Attention Is All You Need", "note": "Transformer原论文", "blocks": [8], "topics": [],
+    }
     assert doc["milestones"][0]["day"] == 30 and len(doc["milestones"][0]["items"]) == 2
     assert doc["rhythm"][2] == {"days": "weekday", "slot": 3, "start": "20:00", "end": "23:00", "activity": "动手实践编码"}
 

@@ -149,7 +149,9 @@ def test_queries_do_not_grow_with_history(alice_client, alice, plan, frozen, dja
 
     first = date(2026, 11, 1) - timedelta(days=170)
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 10), slot=1, status="done", minutes=60)
-    with django_assert_max_num_queries(16) as one:
+    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 2))
+    alice_client.get("/")  # the first visit also makes the learner's milestone rows, once
+    with django_assert_max_num_queries(22) as one:
         alice_client.get("/")
     rows = [  # 540 check-ins in all: three slots a day for 180 days
         CheckIn(user=alice, local_date=first + timedelta(days=i), slot=slot, status="done", minutes=60)
@@ -158,11 +160,10 @@ def test_queries_do_not_grow_with_history(alice_client, alice, plan, frozen, dja
         if (first + timedelta(days=i), slot) != (date(2026, 11, 10), 1)
     ]
     CheckIn.objects.bulk_create(rows)
-    TopicProgress.objects.bulk_create(
-        [TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 2)) for t in Topic.objects.filter(plan=plan)]
-    )
+    others = Topic.objects.filter(plan=plan).exclude(key="1.1")
+    TopicProgress.objects.bulk_create([TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 2)) for t in others])
     assert CheckIn.objects.filter(user=alice).count() == 540
-    with django_assert_max_num_queries(16) as many:
+    with django_assert_max_num_queries(22) as many:
         alice_client.get("/")
     assert len(many.captured_queries) <= len(one.captured_queries) + 1  # +1: yesterday's topics only when there is a gap to fill
 

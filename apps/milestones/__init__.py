@@ -1,0 +1,1 @@
+"""Milestones per learner, outputs (blog posts, repositories, talks) and the shareable portfolio."""

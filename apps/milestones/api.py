@@ -1,0 +1,48 @@
+"""GET /api/v1/milestones and PUT /api/v1/milestones/items/<id> (the id of the learner's check)."""
+
+from django.http import JsonResponse
+
+from apps.milestones import services
+from apps.milestones.forms import CheckForm
+from apps.milestones.models import MilestoneCheck
+from apps.milestones.views import save_check
+from apps.progress.api import _body, _form_errors, api_view, error
+
+
+def state_json(state) -> dict:
+    return {
+        "day": state.milestone.day,
+        "title": state.milestone.title,
+        "due_date": state.due_date.isoformat(),
+        "state": state.state,
+        "items": [
+            {"id": c.pk, "text": c.item.text, "done": c.done, "evidence": c.evidence,
+             "done_on": c.done_on.isoformat() if c.done_on else None}
+            for c in state.checks
+        ],
+    }
+
+
+@api_view("GET")
+def milestones(request, learner):
+    return JsonResponse([state_json(s) for s in services.states(learner)], safe=False)
+
+
+@api_view("PUT")
+def item(request, learner, check_id):
+    row = MilestoneCheck.objects.select_related("item__milestone").filter(pk=check_id, user=request.user).first()
+    if row is None:
+        return error(404, {"id": [f"No milestone item {check_id} of yours."]})
+    data = _body(request)
+    if data is None:
+        return error(400, {"body": ['Send a JSON object such as {"done": true, "evidence": "https://…"}.']})
+    if "done" in data and not isinstance(data["done"], bool):
+        return error(400, {"done": ["Use true or false."]})
+    if "evidence" in data and not isinstance(data["evidence"], str):
+        return error(400, {"evidence": ["Use text: a link or a short note."]})
+    form = CheckForm({"done": "on" if data.get("done") else "", "evidence": data.get("evidence", row.evidence)})
+    if not form.is_valid():
+        return error(400, _form_errors(form))
+    save_check(row, form, data, learner.today)
+    state = next(s for s in services.states(learner) if s.milestone.pk == row.item.milestone_id)
+    return JsonResponse(state_json(state))

@@ -1,0 +1,49 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.milestones.models import Output
+
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def http_only(value: str) -> str:
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise forms.ValidationError(_("A link must start with http:// or https://."))
+    return value
+
+
+class CheckForm(forms.Form):
+    done = forms.BooleanField(required=False)
+    evidence = forms.CharField(max_length=500, required=False, help_text=_("A link or a short note."))
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data["evidence"].strip()
+        if SCHEME.match(evidence):  # it is a link: only the web's
+            http_only(evidence)
+        return evidence
+
+
+class OutputForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Output
+        fields = ["kind", "title", "url", "block", "topic", "project"]
+        labels = {"kind": _("Kind"), "title": _("Title"), "block": _("Block"), "topic": _("Topic"), "project": _("Practice project")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = plan.blocks.all()
+        self.fields["topic"].queryset = plan.topics.all()
+        self.fields["project"].queryset = self.fields["project"].queryset.filter(block__plan=plan, kind="project")
+
+    def clean_url(self):
+        return http_only(self.cleaned_data["url"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("block") or cleaned.get("topic") or cleaned.get("project")):
+            raise forms.ValidationError(_("Attach it to a block, a topic or a practice project."))
+        return cleaned

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.curriculum.models import Resource
+from apps.resources.models import UserResource
+
+
+def http_only(url: str) -> str:
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise forms.ValidationError(_("A link must start with http:// or https://."))
+    return url
+
+
+class OwnResourceForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Resource.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
+    description = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    class Meta:
+        model = UserResource
+        fields = ["kind", "title", "url", "description"]
+
+    def clean_url(self):
+        return http_only(self.cleaned_data["url"])
+
+
+class ResourceUpdateForm(forms.Form):
+    """Status, rating and notes; a field left out of the request is left as it was."""
+
+    status = forms.ChoiceField(choices=UserResource.Status.choices, required=False)
+    rating = forms.TypedChoiceField(
+        choices=[("", "-")] + [(str(i), str(i)) for i in range(1, 6)], coerce=int, required=False, empty_value=None
+    )
+    note = forms.CharField(
+        required=False, strip=False, max_length=UserResource.MAX_NOTES,
+        error_messages={"max_length": _("A note can be at most 100,000 characters (this one has %(show_value)d).")},
+    )

@@ -1,0 +1,44 @@
+"""Learners' resources: rows for the plan's resources are made on first listing, in one insert."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+
+from apps.curriculum.models import Block, Resource, Topic
+from apps.resources.models import UserResource
+
+
+def ensure_rows(user, plan) -> None:
+    """Give the learner a row for every resource of their plan they do not have yet (two queries)."""
+    have = set(UserResource.objects.filter(user=user, resource__plan=plan).values_list("resource_id", flat=True))
+    missing = Resource.objects.filter(plan=plan).exclude(pk__in=have).values_list("pk", flat=True)
+    UserResource.objects.bulk_create([UserResource(user=user, resource_id=pk) for pk in missing], ignore_conflicts=True)
+
+
+def rows_for(user, plan):
+    """The learner's plan resources (in plan order) then their own; one query plus two prefetches."""
+    return (
+        UserResource.objects.filter(Q(resource__plan=plan) | Q(resource__isnull=True), user=user)
+        .select_related("resource")
+        .prefetch_related(
+            Prefetch("resource__blocks", queryset=Block.objects.only("number", "title", "plan_id")),
+            Prefetch("resource__topics", queryset=Topic.objects.only("key", "title", "plan_id")),
+        )
+        .order_by("resource__position", "created_at", "pk")
+    )
+
+
+def next_paper(*, user, plan, block: Block | None, topics: list[Topic]) -> Resource | None:
+    """The next paper to read: the first not done that belongs with this block or its topics, else the
+    first not done in the plan (one query)."""
+    done = UserResource.objects.filter(user=user, status=UserResource.Status.DONE, resource__isnull=False).values("resource_id")
+    papers = list(
+        Resource.objects.filter(plan=plan, kind=Resource.Kind.PAPER).exclude(pk__in=done)
+        .prefetch_related("blocks", "topics").order_by("position")
+    )
+    here = [
+        p for p in papers
+        if (block is not None and any(b.pk == block.pk for b in p.blocks.all()))
+        or any(t.pk in {x.pk for x in topics} for t in p.topics.all())
+    ]
+    return (here or papers or [None])[0]

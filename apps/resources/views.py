@@ -1,0 +1,104 @@
+"""The learner's resources page, updates from it, and the block page's panel. Rows are looked up
+through their owner: another learner's id is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.curriculum.models import Resource
+from apps.progress.views import with_learner
+from apps.resources import services
+from apps.resources.forms import OwnResourceForm, ResourceUpdateForm
+from apps.resources.models import UserResource
+
+
+def _row_for(request, row_id) -> UserResource:
+    return get_object_or_404(UserResource.objects.select_related("resource"), pk=row_id, user=request.user)
+
+
+def apply_update(row: UserResource, form: ResourceUpdateForm, data) -> None:
+    fields = []
+    if "status" in data and form.cleaned_data["status"]:
+        row.status = form.cleaned_data["status"]
+        fields.append("status")
+    if "rating" in data:
+        row.rating = form.cleaned_data["rating"]
+        fields.append("rating")
+    if "note" in data:
+        row.notes = form.cleaned_data["note"]
+        fields.append("notes")
+    if fields:
+        row.save(update_fields=[*fields, "updated_at"])
+
+
+@require_GET
+@with_learner
+def resource_list(request, learner):
+    services.ensure_rows(request.user, learner.plan)
+    rows = services.rows_for(request.user, learner.plan)
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    rows = [r for r in rows if (not kind or r.display_kind == kind) and (not status or r.status == status)]
+    return render(request, "resources/list.html", {
+        "rows": rows, "kind": kind, "status": status, "kinds": Resource.Kind.choices,
+        "statuses": UserResource.Status.choices, "form": OwnResourceForm(), "plan": learner.plan,
+    })
+
+
+@require_POST
+def update(request, row_id):
+    row = _row_for(request, row_id)
+    form = ResourceUpdateForm(request.POST)
+    if form.is_valid():
+        apply_update(row, form, request.POST)
+        status = 200
+    else:
+        status = 400
+    if request.htmx:
+        return render(request, "resources/_row.html", {"row": row, "errors": form.errors}, status=status)
+    if status == 400:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "resources:list")
+
+
+@require_POST
+@with_learner
+def create(request, learner):
+    form = OwnResourceForm(request.POST)
+    if form.is_valid():
+        row = form.save(commit=False)
+        row.user = request.user
+        row.save()
+        messages.success(request, _("Added %(title)s.") % {"title": row.title})
+        return redirect("resources:list")
+    services.ensure_rows(request.user, learner.plan)
+    return render(request, "resources/list.html", {
+        "rows": services.rows_for(request.user, learner.plan), "kinds": Resource.Kind.choices,
+        "statuses": UserResource.Status.choices, "form": form, "plan": learner.plan,
+    }, status=400)
+
+
+@require_POST
+def delete(request, row_id):
+    row = get_object_or_404(UserResource, pk=row_id, user=request.user, resource__isnull=True)
+    row.delete()
+    messages.success(request, _("Removed."))
+    return redirect("resources:list")
+
+
+def block_panel(request, *, learner, block, topics, **context):
+    """Resources that belong with this block or its topics, with the learner's status (two queries)."""
+    topic_ids = {t.pk for t in topics}
+    linked = [
+        r for r in Resource.objects.filter(plan=learner.plan).prefetch_related("blocks", "topics")
+        if any(b.pk == block.pk for b in r.blocks.all()) or any(t.pk in topic_ids for t in r.topics.all())
+    ]
+    if not linked:
+        return None
+    status = dict(UserResource.objects.filter(user=request.user, resource__in=linked).values_list("resource_id", "status"))
+    rows = [{"resource": r, "status": status.get(r.pk, UserResource.Status.TO_READ)} for r in linked]
+    upcoming = next((r["resource"] for r in rows if r["resource"].kind == Resource.Kind.PAPER and r["status"] != "done"), None)
+    return render_to_string("resources/_block_panel.html", {"rows": rows, "next_paper": upcoming}, request=request)
