@@ -22,6 +22,7 @@ from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, Sl
 from apps.progress.schedule import Schedule, day_kind
 from apps.progress.stats import CLOSED, planned_to_date, streaks
 from apps.reminders.models import Reminder, ReminderSettings
+from apps.resources.models import UserResource
 
 LINK_SALT = "cadence.reminders.link"
 LINK_MAX_AGE = 60 * 60 * 48  # a mailed link works for two days
@@ -91,14 +92,29 @@ class _Batch:
         ):
             self.closed[uid] += end - start + 1
         self.papers = defaultdict(list)
-        for r in Resource.objects.filter(plan_id__in=plans, kind=Resource.Kind.PAPER).order_by("position"):
+        papers = Resource.objects.filter(plan_id__in=plans, kind=Resource.Kind.PAPER).prefetch_related("blocks", "topics")
+        for r in papers.order_by("position"):
             self.papers[r.plan_id].append(r)
+        self.papers_read = set(
+            UserResource.objects.filter(user_id__in=users, status=UserResource.Status.DONE, resource__isnull=False)
+            .values_list("user_id", "resource_id")
+        )
         self.projects = defaultdict(list)
         for item in BlockItem.objects.filter(block__plan_id__in=plans, kind=BlockItem.Kind.PROJECT).order_by("position"):
             self.projects[item.block_id].append(item)
         self.projects_done = set(
             ProjectProgress.objects.filter(user_id__in=users, done=True).values_list("user_id", "item_id")
         )
+
+    def next_paper(self, user_id, plan_id, block, topics):
+        """The first paper not yet read that belongs with today's block or topics, else the first unread."""
+        unread = [p for p in self.papers[plan_id] if (user_id, p.pk) not in self.papers_read]
+        topic_ids = {t.pk for t in topics}
+        here = [
+            p for p in unread
+            if (block is not None and any(b.pk == block.pk for b in p.blocks.all())) or any(t.pk in topic_ids for t in p.topics.all())
+        ]
+        return (here or unread or [None])[0]
 
     def slot_time(self, user_id, enrollment, local_date, number):
         kind = day_kind(local_date)
@@ -129,9 +145,7 @@ def _context(batch: _Batch, reminder: Reminder, enrollment: Enrollment) -> dict:
     block = topics[0].block if topics else None
     slot, activity = batch.slot_time(uid, enrollment, day, reminder.slot)
     purpose = slot_purpose(activity)
-    papers = batch.papers[enrollment.plan_id]
-    # Until learners keep a reading status per resource, suggest the plan's papers in turn, one a day.
-    paper = papers[(number - 1) % len(papers)] if papers and purpose == "reading" else None
+    paper = batch.next_paper(uid, enrollment.plan_id, block, topics) if purpose == "reading" else None
     project = None
     if block is not None and purpose == "coding":
         project = next((p for p in batch.projects[block.pk] if (uid, p.pk) not in batch.projects_done), None)

@@ -17,7 +17,10 @@ from apps.resources.models import UserResource
 
 
 def _row_for(request, row_id) -> UserResource:
-    return get_object_or_404(UserResource.objects.select_related("resource"), pk=row_id, user=request.user)
+    return get_object_or_404(
+        UserResource.objects.select_related("resource__plan").prefetch_related("resource__blocks", "resource__topics"),
+        pk=row_id, user=request.user,
+    )
 
 
 def apply_update(row: UserResource, form: ResourceUpdateForm, data) -> None:

@@ -52,14 +52,24 @@ def test_the_email_as_received(learner, smtp_mailer):
     assert "<a href=" in html
 
 
-def test_the_reading_slot_suggests_a_paper(learner, smtp_mailer):
-    learner("reader")
+def test_the_reading_slot_suggests_the_next_unread_paper_for_the_block(learner, smtp_mailer):
+    from apps.resources.models import UserResource
+    from apps.resources.services import ensure_rows
+
+    reader = learner("reader")
     send_now(datetime(2026, 3, 9, 22, 1, tzinfo=UTC))  # 06:01 on the 10th in Shanghai: the reading slot
     [message] = smtp_mailer.messages
     text, _ = parts(message)
     assert "06:00 阅读论文/技术博客" in message["Subject"]
-    assert "Read next: InstructGPT - RLHF" in text  # six papers in turn, one a day: day 10 is the fourth
+    assert "Read next: Attention Is All You Need - Transformer原论文" in text  # nothing linked to block 2: the first unread
     assert "Practice project" not in text
+
+    # Day 61 opens block 9 (预训练语言模型), where BERT belongs; Attention was read meanwhile.
+    ensure_rows(reader, reader.enrollment.plan)
+    UserResource.objects.filter(user=reader, resource__title="Attention Is All You Need").update(status="done")
+    send_now(datetime(2026, 4, 29, 22, 1, tzinfo=UTC))  # 06:01 on 2026-04-30, day 61
+    text, _ = parts(smtp_mailer.messages[-1])
+    assert "Day 61 of 180" in text and "Read next: BERT - 预训练语言模型" in text
 
 
 def test_a_chinese_learner_gets_it_in_chinese(learner, smtp_mailer):
