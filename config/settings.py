@@ -15,6 +15,7 @@ from config.env import (
     database_from_url,
     email_from_url,
     env_bool,
+    env_int,
     env_list,
     env_str,
     env_timezone,
@@ -183,13 +184,30 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
 }
+# HTTPS: on when SITE_URL is https:// (behind a TLS proxy that sets X-Forwarded-Proto).
+HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx gets the token from the page, never from the cookie
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 X_FRAME_OPTIONS = "DENY"
-if SITE_URL.startswith("https://"):
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Container health checks and the smoke test reach the app on the loopback address.
+ALLOWED_HOSTS += [host for host in ("localhost", "127.0.0.1") if host not in ALLOWED_HOSTS]
+
+# Login throttling: 5 failures for a username or an IP within 15 minutes lock it for 15 minutes.
+# Behind N reverse proxies, the client is the N-th address from the right of X-Forwarded-For.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW = 15 * 60
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.core import views as core_views
+from apps.core.forms import AdminLoginForm
+
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.progress.urls")),
@@ -12,7 +17,7 @@ urlpatterns = [
     path("", include("apps.resources.urls")),
     path("", include("apps.milestones.urls")),
     path("plan/", include("apps.curriculum.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -3,16 +3,22 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.forms import LoginForm
+from apps.core.portability import checkins_csv, export_user
 from apps.curriculum.models import Plan
+from apps.progress.middleware import SESSION_LANGUAGE
+from apps.progress.models import Enrollment
 from apps.progress.services import enroll
 
 
@@ -36,6 +42,54 @@ def healthz(request):
         except Exception:
             body["redis"] = "unreachable"
     return JsonResponse(body, status=200 if body["database"] == "ok" else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with throttling; a refused attempt answers 429."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(e.code == "throttled" for e in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the interface language (and remember it on the learner's enrollment)."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    request.session[SESSION_LANGUAGE] = language
+    if request.user.is_authenticated:
+        Enrollment.objects.filter(user=request.user).update(language=language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    return response
+
+
+@require_GET
+def export_json(request):
+    import json
+
+    response = HttpResponse(json.dumps(export_user(request.user), ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="cadence-{request.user.username}.json"'
+    return response
+
+
+@require_GET
+def export_csv(request):
+    response = HttpResponse(checkins_csv(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cadence-{request.user.username}-checkins.csv"'
+    return response
 
 
 class SignupForm(UserCreationForm):

@@ -1,6 +1,7 @@
 """Chart data as JSON: the same functions the dashboard draws from."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from apps.dashboard import charts
 from apps.progress.api import api_view, error
@@ -18,9 +19,9 @@ def hours(request, learner):
         try:
             weeks = int(request.GET["weeks"])
         except ValueError:
-            return error(400, {"weeks": ["A whole number of weeks, 1 to 104."]})
+            return error(400, {"weeks": [_("A whole number of weeks, 1 to 104.")]})
         if not 1 <= weeks <= 104:
-            return error(400, {"weeks": ["A whole number of weeks, 1 to 104."]})
+            return error(400, {"weeks": [_("A whole number of weeks, 1 to 104.")]})
     rows = charts.hours(learner, charts.load_history(learner), weeks=weeks)
     return JsonResponse({
         "slots": [

@@ -1,6 +1,7 @@
 """GET /api/v1/milestones and PUT /api/v1/milestones/items/<id> (the id of the learner's check)."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from apps.milestones import services
 from apps.milestones.forms import CheckForm
@@ -32,14 +33,14 @@ def milestones(request, learner):
 def item(request, learner, check_id):
     row = MilestoneCheck.objects.select_related("item__milestone").filter(pk=check_id, user=request.user).first()
     if row is None:
-        return error(404, {"id": [f"No milestone item {check_id} of yours."]})
+        return error(404, {"id": [_("No milestone item %(id)s of yours.") % {"id": check_id}]})
     data = _body(request)
     if data is None:
-        return error(400, {"body": ['Send a JSON object such as {"done": true, "evidence": "https://…"}.']})
+        return error(400, {"body": [_('Send a JSON object such as {"done": true, "evidence": "https://…"}.')]})
     if "done" in data and not isinstance(data["done"], bool):
-        return error(400, {"done": ["Use true or false."]})
+        return error(400, {"done": [_("Use true or false.")]})
     if "evidence" in data and not isinstance(data["evidence"], str):
-        return error(400, {"evidence": ["Use text: a link or a short note."]})
+        return error(400, {"evidence": [_("Use text: a link or a short note.")]})
     form = CheckForm({"done": "on" if data.get("done") else "", "evidence": data.get("evidence", row.evidence)})
     if not form.is_valid():
         return error(400, _form_errors(form))

@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Sum
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.curriculum.models import Topic
@@ -44,23 +46,24 @@ def api_view(*methods):
         def wrapper(request, *args, **kwargs):
             header = request.headers.get("Authorization", "")
             if header:
-                scheme, _, raw = header.partition(" ")
+                scheme, _space, raw = header.partition(" ")
                 user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
                 if user is None:
-                    return error(401, {"token": ["Missing or invalid token: send Authorization: Bearer <token>."]})
+                    return error(401, {"token": [_("Missing or invalid token: send Authorization: Bearer <token>.")]})
                 request.user = user
             elif not request.user.is_authenticated:
-                return error(401, {"token": ["Missing or invalid token: send Authorization: Bearer <token>."]})
+                return error(401, {"token": [_("Missing or invalid token: send Authorization: Bearer <token>.")]})
             elif request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
-                return error(403, {"csrf": ["CSRF token missing or incorrect."]})
+                return error(403, {"csrf": [_("CSRF token missing or incorrect.")]})
             if request.method not in methods:
-                response = error(405, {"method": [f"Use {' or '.join(methods)}."]})
+                response = error(405, {"method": [_("Use %(methods)s.") % {"methods": " / ".join(methods)}]})
                 response["Allow"] = ", ".join(methods)
                 return response
             learner = Learner.load(request.user)
             if learner is None:
-                return error(404, {"enrollment": ["You are not enrolled in a plan yet."]})
-            return view(request, learner, *args, **kwargs)
+                return error(404, {"enrollment": [_("You are not enrolled in a plan yet.")]})
+            with translation.override(learner.enrollment.language):  # answers in the learner's language
+                return view(request, learner, *args, **kwargs)
 
         return wrapper
 
@@ -96,7 +99,7 @@ def checkins(request, learner):
     if request.method == "POST":
         data = _body(request)
         if data is None:
-            return error(400, {"body": ["Send a JSON object such as {\"date\": \"2026-03-08\", \"slot\": 1, \"status\": \"done\"}."]})
+            return error(400, {"body": [_('Send a JSON object such as {"date": "2026-03-08", "slot": 1, "status": "done"}.')]})
         form = CheckInForm(data, learner=learner)
         if not form.is_valid():
             return error(400, _form_errors(form))
@@ -117,11 +120,11 @@ def checkins(request, learner):
         try:
             parsed[name] = date.fromisoformat(value)
         except ValueError:
-            problems[name] = [f"Not a date YYYY-MM-DD: {value[:20]!r}."]
+            problems[name] = [_("Not a date YYYY-MM-DD: %(value)s.") % {"value": value[:20]}]
     if not problems and parsed["from"] > parsed["to"]:
-        problems["from"] = ["'from' is after 'to'."]
+        problems["from"] = [_("'from' is after 'to'.")]
     if not problems and (parsed["to"] - parsed["from"]).days >= MAX_RANGE_DAYS:
-        problems["to"] = [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]
+        problems["to"] = [_("Ask for at most %(days)s days at a time.") % {"days": MAX_RANGE_DAYS}]
     if problems:
         return error(400, problems)
     rows = CheckIn.objects.filter(
@@ -134,10 +137,10 @@ def checkins(request, learner):
 def topic(request, learner, key):
     topic_ = Topic.objects.filter(plan=learner.plan, key=key).first()
     if topic_ is None:
-        return error(404, {"key": [f"No topic {key[:20]!r} in your plan."]})
+        return error(404, {"key": [_("No topic %(key)s in your plan.") % {"key": key[:20]}]})
     data = _body(request)
     if data is None:
-        return error(400, {"body": ["Send a JSON object such as {\"status\": \"done\"}."]})
+        return error(400, {"body": [_('Send a JSON object such as {"status": "done"}.')]})
     form = TopicStatusForm(data)
     if not form.is_valid():
         return error(400, _form_errors(form))

@@ -1,6 +1,7 @@
 """GET /api/v1/resources, PUT /api/v1/resources/<id>: the learner's resources with their status."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from apps.progress.api import _body, _form_errors, api_view, error
 from apps.resources import services
@@ -35,12 +36,12 @@ def resources(request, learner):
 def resource(request, learner, row_id):
     row = UserResource.objects.select_related("resource").filter(pk=row_id, user=request.user).first()
     if row is None:
-        return error(404, {"id": [f"No resource {row_id} of yours."]})
+        return error(404, {"id": [_("No resource %(id)s of yours.") % {"id": row_id}]})
     data = _body(request)
     if data is None:
-        return error(400, {"body": ['Send a JSON object such as {"status": "done", "note": "…"}.']})
+        return error(400, {"body": [_('Send a JSON object such as {"status": "done", "note": "…"}.')]})
     if "status" in data and data["status"] not in dict(UserResource.Status.choices):
-        return error(400, {"status": ["Use to_read, reading or done."]})
+        return error(400, {"status": [_("Use to_read, reading or done.")]})
     form = ResourceUpdateForm({k: ("" if v is None else v) for k, v in data.items() if k in ("status", "rating", "note")})
     if not form.is_valid():
         return error(400, _form_errors(form))

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 # Reached from e-mail or by calendar apps: each checks its own signed or secret token instead.
 PUBLIC = {
-    "/healthz", "/accounts/login/", "/accounts/signup/",
+    "/healthz", "/accounts/login/", "/accounts/signup/", "/language/",
     "/r/checkin/x/", "/r/snooze/x/", "/r/unsubscribe/x/", "/calendar/x.ics", "/p/x/",
 }
 SAMPLE_ARGS = {"slug": "llm", "number": "1", "path": "x", "object_id": "1", "app_label": "auth", "model_name": "user",

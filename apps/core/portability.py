@@ -1,0 +1,421 @@
+"""Everything a learner has, as one versioned JSON document, and back.
+
+Plan rows are referred to by what survives a re-import or another instance (the plan's slug, topic
+keys, block numbers, milestone days and item positions, resource kind and title), never by database
+ids, so a document moves between instances. Lists are sorted, so export → import → export gives the
+same document. Importing checks everything first and writes in one transaction: a bad document, one
+from a newer Cadence, or one for a plan this instance lacks changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import date, time
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+
+from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
+from apps.milestones.models import MilestoneCheck, Output
+from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
+from apps.reminders.models import ReminderSettings
+from apps.resources.models import UserResource
+
+VERSION = 1
+
+
+class ImportProblem(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_user(user) -> dict:
+    enrollment = Enrollment.objects.select_related("plan").filter(user=user).first()
+    prefs = ReminderSettings.objects.filter(user=user).first()
+    checkins = CheckIn.objects.filter(user=user).prefetch_related("topics").order_by("local_date", "slot")
+    return {
+        "cadence_export": VERSION,
+        "user": {"username": user.username, "email": user.email, "first_name": user.first_name, "last_name": user.last_name},
+        "plan": enrollment.plan.slug if enrollment else None,
+        "enrollment": None
+        if enrollment is None
+        else {
+            "start_date": _d(enrollment.start_date),
+            "timezone": enrollment.timezone,
+            "language": enrollment.language,
+            "slots": [
+                {"days": s.days, "slot": s.number, "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}"}
+                for s in enrollment.slots.order_by("days", "number")
+            ],
+        },
+        "pauses": [{"start": _d(p.start_date), "end": _d(p.end_date)} for p in Pause.objects.filter(user=user).order_by("start_date")],
+        "checkins": [
+            {
+                "date": _d(c.local_date),
+                "slot": c.slot,
+                "status": c.status,
+                "minutes": c.minutes,
+                "note": c.note,
+                "topics": sorted(t.key for t in c.topics.all()),
+            }
+            for c in checkins
+        ],
+        "topics": [
+            {"key": p.topic.key, "status": p.status, "closed_on": _d(p.closed_on)}
+            for p in TopicProgress.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number")
+        ],
+        "notes": [
+            {"topic": n.topic.key, "text": n.text}
+            for n in TopicNote.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number")
+        ],
+        "reviews": [
+            {"topic": r.topic.key, "stage": r.stage, "reviewed_on": _d(r.reviewed_on)}
+            for r in Review.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number", "stage")
+        ],
+        "projects": [
+            {
+                "block": p.item.block.number,
+                "kind": p.item.kind,
+                "position": p.item.position,
+                "done": p.done,
+                "link": p.link,
+                "done_on": _d(p.done_on),
+            }
+            for p in ProjectProgress.objects.filter(user=user)
+            .select_related("item__block")
+            .order_by("item__block__number", "item__kind", "item__position")
+        ],
+        "resources": [
+            {
+                "plan_resource": None if r.resource_id is None else {"kind": r.resource.kind, "title": r.resource.title},
+                "kind": r.kind,
+                "title": r.title,
+                "url": r.url,
+                "description": r.description,
+                "status": r.status,
+                "rating": r.rating,
+                "notes": r.notes,
+            }
+            for r in UserResource.objects.filter(user=user)
+            .select_related("resource")
+            .order_by(F("resource__position").asc(nulls_last=True), "title", "pk")
+        ],
+        "milestones": [
+            {"day": c.item.milestone.day, "position": c.item.position, "done": c.done, "evidence": c.evidence, "done_on": _d(c.done_on)}
+            for c in MilestoneCheck.objects.filter(user=user)
+            .select_related("item__milestone")
+            .order_by("item__milestone__day", "item__position")
+        ],
+        "outputs": [
+            {
+                "kind": o.kind,
+                "title": o.title,
+                "url": o.url,
+                "block": o.block.number if o.block else None,
+                "topic": o.topic.key if o.topic else None,
+                "project": {"block": o.project.block.number, "position": o.project.position} if o.project else None,
+            }
+            for o in Output.objects.filter(user=user).select_related("block", "topic", "project__block").order_by("created_at", "pk")
+        ],
+        "reminders": None
+        if prefs is None
+        else {
+            "mode": prefs.mode,
+            "weekends": prefs.weekends,
+            "disabled_slots": sorted(prefs.disabled_slots),
+        },
+    }
+
+
+def checkins_csv(user) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "slot", "status", "minutes", "topics", "note"])
+    for c in CheckIn.objects.filter(user=user).prefetch_related("topics").order_by("local_date", "slot"):
+        writer.writerow([_d(c.local_date), c.slot, c.status, c.minutes, " ".join(sorted(t.key for t in c.topics.all())), c.note])
+    return out.getvalue()
+
+
+class _Reader:
+    """Checks a document's parts, collecting a problem (with its path) for each bad one."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def obj(self, value, path) -> dict:
+        if not isinstance(value, dict):
+            self.problems.append(f"{path}: expected an object")
+            return {}
+        return value
+
+    def items(self, doc, key) -> list[tuple[str, dict]]:
+        value = doc.get(key, [])
+        if not isinstance(value, list):
+            self.problems.append(f"{key}: expected a list")
+            return []
+        return [(f"{key}[{i}]", self.obj(v, f"{key}[{i}]")) for i, v in enumerate(value)]
+
+    def get(self, item, key, path, kind, *, null=False, choices=None):
+        value = item.get(key)
+        if value is None and null:
+            return None
+        ok = (
+            {
+                "str": isinstance(value, str),
+                "int": isinstance(value, int) and not isinstance(value, bool),
+                "bool": isinstance(value, bool),
+                "list": isinstance(value, list),
+            }.get(kind)
+            if kind in ("str", "int", "bool", "list")
+            else True
+        )
+        if kind == "date":
+            try:
+                return date.fromisoformat(value)
+            except (TypeError, ValueError):
+                self.problems.append(f"{path}.{key}: expected a date YYYY-MM-DD")
+                return None
+        if kind == "time":
+            try:
+                return time.fromisoformat(value)
+            except (TypeError, ValueError):
+                self.problems.append(f"{path}.{key}: expected a time HH:MM")
+                return None
+        if not ok:
+            self.problems.append(f"{path}.{key}: expected {kind}")
+            return None
+        if choices is not None and value not in choices:
+            self.problems.append(f"{path}.{key}: must be one of {', '.join(map(str, choices))}")
+            return None
+        return value
+
+
+def import_user(doc, *, username: str | None = None, replace: bool = False) -> tuple[object, str | None]:
+    """Restore a document; returns (user, new password or None). Raises ImportProblem, writing nothing."""
+    if not isinstance(doc, dict) or "cadence_export" not in doc:
+        raise ImportProblem(["not a Cadence export: the document has no cadence_export version"])
+    version = doc["cadence_export"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ImportProblem(["cadence_export: expected a version number"])
+    if version > VERSION:
+        raise ImportProblem(
+            [f"this document is from a newer Cadence (export version {version}; this one reads up to {VERSION}): upgrade first"]
+        )
+    r = _Reader()
+    user_doc = r.obj(doc.get("user"), "user")
+    name = username or r.get(user_doc, "username", "user", "str")
+    plan = Plan.objects.filter(slug=doc.get("plan")).first() if isinstance(doc.get("plan"), str) else None
+    if doc.get("plan") is not None and plan is None:
+        raise ImportProblem([f"plan '{doc.get('plan')}' is not on this instance: import it first with import_plan"])
+    existing = get_user_model().objects.filter(username=name).first() if name else None
+    if existing is not None and not replace:
+        raise ImportProblem([f"user '{name}' exists already: use --replace to overwrite their data, or --as NEWNAME"])
+    parsed = _parse(doc, r, plan)
+    if r.problems:
+        raise ImportProblem(r.problems)
+    with transaction.atomic():
+        return _write(parsed, user_doc, name, existing, plan)
+
+
+def _parse(doc, r: _Reader, plan) -> dict:
+    topics = {t.key: t for t in Topic.objects.filter(plan=plan)} if plan else {}
+    blocks = {b.number: b for b in Block.objects.filter(plan=plan)} if plan else {}
+    items = (
+        {(i.block.number, i.kind, i.position): i for i in BlockItem.objects.filter(block__plan=plan).select_related("block")}
+        if plan
+        else {}
+    )
+    resources = {(x.kind, x.title): x for x in Resource.objects.filter(plan=plan)} if plan else {}
+    milestone_items = (
+        {(i.milestone.day, i.position): i for i in MilestoneItem.objects.filter(milestone__plan=plan).select_related("milestone")}
+        if plan
+        else {}
+    )
+
+    def topic(key, path):
+        if key is None:
+            return None
+        if key not in topics:
+            r.problems.append(f"{path}: topic '{key}' is not in plan '{plan.slug if plan else '-'}'")
+        return topics.get(key)
+
+    parsed = {"enrollment": None}
+    if doc.get("enrollment") is not None:
+        e = r.obj(doc["enrollment"], "enrollment")
+        parsed["enrollment"] = {
+            "start_date": r.get(e, "start_date", "enrollment", "date"),
+            "timezone": r.get(e, "timezone", "enrollment", "str"),
+            "language": r.get(e, "language", "enrollment", "str", choices=["en", "zh-hans"]),
+            "slots": [
+                {
+                    "days": r.get(s, "days", p, "str", choices=["weekday", "weekend"]),
+                    "number": r.get(s, "slot", p, "int"),
+                    "start": r.get(s, "start", p, "time"),
+                    "end": r.get(s, "end", p, "time"),
+                }
+                for p, s in r.items(e, "slots")
+            ],
+        }
+        from apps.progress.models import validate_timezone
+
+        try:
+            validate_timezone(parsed["enrollment"]["timezone"] or "")
+        except Exception:
+            r.problems.append("enrollment.timezone: not an IANA timezone")
+    parsed["pauses"] = [
+        {"start_date": r.get(x, "start", p, "date"), "end_date": r.get(x, "end", p, "date", null=True)} for p, x in r.items(doc, "pauses")
+    ]
+    parsed["checkins"] = [
+        {
+            "local_date": r.get(x, "date", p, "date"),
+            "slot": r.get(x, "slot", p, "int"),
+            "status": r.get(x, "status", p, "str", choices=["done", "skipped"]),
+            "minutes": r.get(x, "minutes", p, "int"),
+            "note": r.get(x, "note", p, "str"),
+            "topics": [topic(k, f"{p}.topics") for k in (r.get(x, "topics", p, "list") or [])],
+        }
+        for p, x in r.items(doc, "checkins")
+    ]
+    parsed["topics"] = [
+        {
+            "topic": topic(x.get("key"), f"{p}.key"),
+            "status": r.get(x, "status", p, "str", choices=[s for s, _ in TopicProgress.Status.choices]),
+            "closed_on": r.get(x, "closed_on", p, "date", null=True),
+        }
+        for p, x in r.items(doc, "topics")
+    ]
+    parsed["notes"] = [{"topic": topic(x.get("topic"), f"{p}.topic"), "text": r.get(x, "text", p, "str")} for p, x in r.items(doc, "notes")]
+    parsed["reviews"] = [
+        {
+            "topic": topic(x.get("topic"), f"{p}.topic"),
+            "stage": r.get(x, "stage", p, "int", choices=list(Review.STAGES)),
+            "reviewed_on": r.get(x, "reviewed_on", p, "date"),
+        }
+        for p, x in r.items(doc, "reviews")
+    ]
+    parsed["projects"] = []
+    for p, x in r.items(doc, "projects"):
+        item = items.get((x.get("block"), x.get("kind"), x.get("position")))
+        if item is None:
+            r.problems.append(f"{p}: no {x.get('kind')} {x.get('position')} in block {x.get('block')} of the plan")
+        parsed["projects"].append(
+            {
+                "item": item,
+                "done": r.get(x, "done", p, "bool"),
+                "link": r.get(x, "link", p, "str"),
+                "done_on": r.get(x, "done_on", p, "date", null=True),
+            }
+        )
+    parsed["resources"] = []
+    for p, x in r.items(doc, "resources"):
+        ref = x.get("plan_resource")
+        resource = None
+        if ref is not None:
+            ref = r.obj(ref, f"{p}.plan_resource")
+            resource = resources.get((ref.get("kind"), ref.get("title")))
+            if resource is None:
+                r.problems.append(f"{p}: the plan has no {ref.get('kind')} '{ref.get('title')}'")
+        parsed["resources"].append(
+            {
+                "resource": resource,
+                "kind": r.get(x, "kind", p, "str"),
+                "title": r.get(x, "title", p, "str"),
+                "url": r.get(x, "url", p, "str"),
+                "description": r.get(x, "description", p, "str"),
+                "status": r.get(x, "status", p, "str", choices=[s for s, _ in UserResource.Status.choices]),
+                "rating": r.get(x, "rating", p, "int", null=True, choices=[1, 2, 3, 4, 5, None]),
+                "notes": r.get(x, "notes", p, "str"),
+            }
+        )
+    parsed["milestones"] = []
+    for p, x in r.items(doc, "milestones"):
+        item = milestone_items.get((x.get("day"), x.get("position")))
+        if item is None:
+            r.problems.append(f"{p}: the plan has no milestone item {x.get('position')} on day {x.get('day')}")
+        parsed["milestones"].append(
+            {
+                "item": item,
+                "done": r.get(x, "done", p, "bool"),
+                "evidence": r.get(x, "evidence", p, "str"),
+                "done_on": r.get(x, "done_on", p, "date", null=True),
+            }
+        )
+    parsed["outputs"] = []
+    for p, x in r.items(doc, "outputs"):
+        block = blocks.get(x.get("block")) if x.get("block") is not None else None
+        if x.get("block") is not None and block is None:
+            r.problems.append(f"{p}.block: no block {x.get('block')} in the plan")
+        project = None
+        if x.get("project") is not None:
+            ref = r.obj(x["project"], f"{p}.project")
+            project = items.get((ref.get("block"), "project", ref.get("position")))
+            if project is None:
+                r.problems.append(f"{p}.project: no such practice project in the plan")
+        parsed["outputs"].append(
+            {
+                "kind": r.get(x, "kind", p, "str", choices=[k for k, _ in Output.Kind.choices]),
+                "title": r.get(x, "title", p, "str"),
+                "url": r.get(x, "url", p, "str"),
+                "block": block,
+                "topic": topic(x.get("topic"), f"{p}.topic"),
+                "project": project,
+            }
+        )
+    parsed["reminders"] = None
+    if doc.get("reminders") is not None:
+        x = r.obj(doc["reminders"], "reminders")
+        parsed["reminders"] = {
+            "mode": r.get(x, "mode", "reminders", "str", choices=[m for m, _ in ReminderSettings.Mode.choices]),
+            "weekends": r.get(x, "weekends", "reminders", "bool"),
+            "disabled_slots": r.get(x, "disabled_slots", "reminders", "list"),
+        }
+    return parsed
+
+
+def _write(parsed, user_doc, name, existing, plan):
+    password = None
+    if existing is None:
+        password = secrets.token_urlsafe(12)
+        user = get_user_model().objects.create_user(name, email=user_doc.get("email") or "", password=password)
+    else:
+        user = existing
+        for model in (CheckIn, TopicProgress, TopicNote, Review, ProjectProgress, Pause, UserResource, MilestoneCheck, Output):
+            model.objects.filter(user=user).delete()
+    user.first_name, user.last_name = user_doc.get("first_name") or "", user_doc.get("last_name") or ""
+    user.email = user_doc.get("email") or user.email
+    user.save()
+    e = parsed["enrollment"]
+    if e is not None and plan is not None:
+        enrollment, _ = Enrollment.objects.update_or_create(
+            user=user, defaults={"plan": plan, "start_date": e["start_date"], "timezone": e["timezone"], "language": e["language"]}
+        )
+        enrollment.slots.all().delete()
+        SlotTime.objects.bulk_create([SlotTime(enrollment=enrollment, **s) for s in e["slots"]])
+    Pause.objects.bulk_create([Pause(user=user, **p) for p in parsed["pauses"]])
+    made = CheckIn.objects.bulk_create([CheckIn(user=user, **{k: v for k, v in c.items() if k != "topics"}) for c in parsed["checkins"]])
+    CheckIn.topics.through.objects.bulk_create(
+        [
+            CheckIn.topics.through(checkin_id=row.pk, topic_id=t.pk)
+            for row, c in zip(made, parsed["checkins"], strict=True)
+            for t in c["topics"]
+        ]
+    )
+    TopicProgress.objects.bulk_create([TopicProgress(user=user, **t) for t in parsed["topics"]])
+    TopicNote.objects.bulk_create([TopicNote(user=user, **n) for n in parsed["notes"]])
+    Review.objects.bulk_create([Review(user=user, **v) for v in parsed["reviews"]])
+    ProjectProgress.objects.bulk_create([ProjectProgress(user=user, **p) for p in parsed["projects"]])
+    UserResource.objects.bulk_create([UserResource(user=user, **x) for x in parsed["resources"]])
+    MilestoneCheck.objects.bulk_create([MilestoneCheck(user=user, **m) for m in parsed["milestones"]])
+    for o in parsed["outputs"]:
+        Output.objects.create(user=user, **o)
+    if parsed["reminders"] is not None:
+        ReminderSettings.objects.update_or_create(user=user, defaults=parsed["reminders"])
+    return user, password
