@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint lock clean
+.PHONY: install run test bench faults lint lock clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,15 @@ run: install
 
 test: install
 	bin/test
+
+# Benchmarks (PostgreSQL, Redis, wrk): BENCH_USERS=10000 by default; writes bench/results/latest.json.
+bench: install
+	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
+
+# Fault tests: real processes broken on purpose (a killed worker, two beats, Redis and PostgreSQL down, SMTP refusing).
+faults: install
+	FAULTS_FULL=1 bin/test -m faults
 
 lint: install
 	$(VENV)/bin/ruff check .

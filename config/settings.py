@@ -137,6 +137,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # dispatches due reminders. Exactly one beat runs it; the claim in the database makes a second harmless.
 CELERY_BEAT_SCHEDULE = {"reminders-tick": {"task": "reminders.tick", "schedule": 60.0, "options": {"expires": 55}}}
 CELERY_TASK_ACKS_LATE = True
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 150, minimum=5)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 # file:///var/mail is var/mail inside the project (like sqlite:///); file:////srv/mail is absolute.

@@ -92,6 +92,24 @@ def export_csv(request):
     return response
 
 
+def server_error(request):
+    """Django's 500 handler: a database that cannot be reached is a 503 with a plain page, not a traceback."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    template = "503.html" if unavailable else "500.html"
+    from django.template.loader import render_to_string
+
+    try:
+        body = render_to_string(template)
+    except Exception:  # noqa: BLE001 - a template error must not hide the real one
+        body = "Service unavailable" if unavailable else "Server error"
+    return HttpResponse(body, status=503 if unavailable else 500, headers={"Retry-After": "10"} if unavailable else None)
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=False)
 

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db.models import F, Q
 from django.utils import timezone
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 
 LATE_LIMIT = timedelta(minutes=60)  # a reminder more than this late is no use: recorded missed
 LOOKBACK = timedelta(hours=3)  # how far back a tick looks for slots with no row yet
-LEASE = timedelta(seconds=150)  # a claim older than this (worker killed?) may be taken over
+# A claim older than this (its worker was killed?) may be taken over; longer than a send task may run.
+LEASE = timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 150))
 BATCH_SIZE = 50  # messages per SMTP connection
 SNOOZE = timedelta(minutes=30)
 

@@ -1,0 +1,238 @@
+"""`make bench`: measure Cadence side by side, as ratios, and write bench/results/latest.json.
+
+1. Two PostgreSQL databases: one with BENCH_USERS demo learners (default 10,000), one with 10.
+2. For each: gunicorn with the production settings (plus a bench-only floor view) on 127.0.0.1, and wrk
+   in another process at a fixed concurrency: a warm-up, then BENCH_SECONDS (default 20) per endpoint.
+3. The reminder fan-out to an SMTP sink in its own process, against a plain smtplib floor.
+Nothing here fails on speed; the targets are printed beside the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+PY = str(BASE / ".venv/bin/python")
+RESULTS = BASE / "bench/results"
+USERS = int(os.environ.get("BENCH_USERS", "10000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+TARGETS = {"today": 2.5, "api_progress": 2.5, "api_burndown": 2.5, "checkin_post": 2.5, "dashboard": 4.0}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def env_for(database: str, **extra) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "REDIS_URL": REDIS,
+        "DJANGO_SETTINGS_MODULE": "config.settings_bench",
+        "CADENCE_VAR_DIR": str(RESULTS / "var"),
+        "EMAIL_URL": "console://",
+        **extra,
+    }
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, cwd=BASE, env=env, check=True, text=True, capture_output=True, **kwargs)
+
+
+def psql(sql):
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
+
+
+def prepare_database(name: str, users: int) -> dict:
+    env = env_for(name)
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{name}"')
+    run([PY, "manage.py", "migrate", "-v0"], env)
+    started = time.perf_counter()
+    run([PY, "manage.py", "import_plan", "fixtures/llm-engineer-180-days.md"], env)
+    import_seconds = time.perf_counter() - started
+    log(f"{name}: seeding {users:,} learners")
+    started = time.perf_counter()
+    seeded = run([PY, "manage.py", "seed_demo", "--users", str(users), "--days", "180"], env).stdout
+    seed_seconds = time.perf_counter() - started
+    rows = int(seeded.strip().splitlines()[-1].split(" rows in ")[0].split(", ")[-1].replace(",", ""))
+    run([PY, "manage.py", "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
+    return {
+        "import_plan_seconds": round(import_seconds, 3),
+        "seed_rows": rows,
+        "seed_seconds": round(seed_seconds, 1),
+        "seed_rows_per_second": round(rows / seed_seconds),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(database: str):
+    port = free_port()
+    proc = subprocess.Popen(
+        [PY, "-m", "gunicorn", "-c", "config/gunicorn.py", "--no-control-socket", "--access-logfile", "/dev/null", "config.wsgi"],
+        cwd=BASE,
+        env=env_for(database, PORT=str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(150):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, port
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not start: {proc.stderr.read()}")
+
+
+def wrk(url: str, seconds: int, **headers) -> dict:
+    env = {**os.environ, **{f"BENCH_{k.upper()}": v for k, v in headers.items()}}
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s", "-s", str(BASE / "bench/wrk_report.lua"), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return {
+        "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p95_ms": round(data["p95_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "errors": data["errors"],
+        "non2xx": data["non2xx"],
+    }
+
+
+def endpoints(prep: dict) -> dict:
+    cookie = {"cookie": prep["cookie"]}
+    token = {"auth": f"Bearer {prep['token']}"}
+    today = datetime.now(UTC).date().isoformat()
+    body = json.dumps({"date": today, "slot": 1, "status": "done", "minutes": 55})
+    return {
+        "floor": ("/bench/floor", cookie),
+        "today": ("/", cookie),
+        "dashboard": ("/dashboard/", cookie),
+        "api_progress": ("/api/v1/progress", token),
+        "api_burndown": ("/api/v1/burndown", token),
+        "checkin_post": ("/api/v1/checkins", {**token, "method": "POST", "body": body, "ctype": "application/json"}),
+    }
+
+
+def measure_web(database: str, users: int, names=None) -> tuple[dict, dict]:
+    prep = json.loads(run([PY, "bench/prepare.py", f"demo{max(users // 2, 1):05d}"], env_for(database)).stdout.strip().splitlines()[-1])
+    proc, port = start_gunicorn(database)
+    rows = {}
+    try:
+        for name, (path, headers) in endpoints(prep).items():
+            if names and name not in names:
+                continue
+            url = f"http://127.0.0.1:{port}{path}"
+            wrk(url, WARMUP, **headers)
+            rows[name] = {"name": name, **wrk(url, SECONDS, **headers)}
+            log(f"{database} {name}: {rows[name]['rps']} req/s, p50 {rows[name]['p50_ms']} ms")
+        rss = max_worker_rss(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    return rows, {"queries": prep["queries"], "gunicorn_worker_peak_rss_kb": rss}
+
+
+def max_worker_rss(master: int) -> int:
+    best = 0
+    try:
+        kids = [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        kids = []
+    for pid in kids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    best = max(best, int(line.split()[1]))
+        except OSError:
+            pass
+    return best
+
+
+def main():
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(BASE / "bin/services")], check=True)
+    big, small = "cadence_bench", "cadence_bench_small"
+    log(f"preparing {USERS:,} learners and 10 learners")
+    seed = prepare_database(big, USERS)
+    prepare_database(small, 10)
+
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env_for(big))  # hashed names, as in production
+    web, extra = measure_web(big, USERS)
+    floor = web["floor"]["p50_ms"]
+    for row in web.values():
+        row["ratio_to_floor"] = round(row["p50_ms"] / floor, 2) if floor else None
+    small_rows, _ = measure_web(small, 10, names={"floor", "today", "dashboard", "api_progress", "api_burndown"})
+    scale = {name: round(web[name]["p50_ms"] / small_rows[name]["p50_ms"], 2) for name in small_rows if name != "floor"}
+
+    log("reminder fan-out")
+    fanout = json.loads(run([PY, "bench/fanout.py", str(RESULTS)], env_for(big), timeout=1800).stdout.strip().splitlines()[-1])
+
+    results = {
+        "machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "users": USERS,
+        "seconds_per_endpoint": SECONDS,
+        "connections": CONNECTIONS,
+        "web": list(web.values()),
+        "scale_ratio": round(max(scale.values()), 2),
+        "scale_ratios": scale,
+        "fanout": {k: fanout[k] for k in ("users", "seconds", "floor_seconds", "ratio", "duplicates", "missing", "messages_per_second")},
+        "queries_per_page": extra["queries"],
+        "peak_rss_kb": {"gunicorn_worker": extra["gunicorn_worker_peak_rss_kb"], **fanout["peak_rss_kb"]},
+        "import_plan_seconds": seed["import_plan_seconds"],
+        "seed_demo": {"rows": seed["seed_rows"], "seconds": seed["seed_seconds"], "rows_per_second": seed["seed_rows_per_second"]},
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print_table(results)
+
+
+def print_table(r):
+    print()
+    print(f"Cadence benchmark · {r['date']} · {r['users']:,} learners · {r['machine']['cpus']} CPUs")
+    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'×floor':>8}{'target':>8}{'queries':>9}")
+    for row in r["web"]:
+        target = TARGETS.get(row["name"])
+        verdict = "" if target is None else ("ok" if row["ratio_to_floor"] <= target else "MISSED")
+        queries = r["queries_per_page"].get(row["name"], "")
+        print(
+            f"{row['name']:<14}{row['rps']:>9}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_floor']:>8}"
+            f"{(f'≤{target} {verdict}' if target else ''):>8}{queries:>9}"
+        )
+    print(f"scale 10,000 vs 10 learners: ×{r['scale_ratio']} (target ≤1.2) {r['scale_ratios']}")
+    f = r["fanout"]
+    print(
+        f"fan-out {f['users']:,} reminders: {f['seconds']} s, {f['messages_per_second']} msg/s; smtplib floor {f['floor_seconds']} s;"
+        f" ×{f['ratio']} (target ≤2); duplicates {f['duplicates']}, missing {f['missing']}"
+    )
+    print(
+        f"peak RSS kB: {r['peak_rss_kb']}; import_plan {r['import_plan_seconds']} s; seed_demo {r['seed_demo']['rows_per_second']:,} rows/s"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""URLs for benchmarks: the app's, plus /bench/floor, the cost of Django, the session and the database
+connection with nothing else (login required, answers "ok")."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from config.urls import urlpatterns as app_urlpatterns
+
+
+def floor(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/floor", floor), *app_urlpatterns]
