@@ -46,9 +46,9 @@ lock:
 	/tmp/cadence-lock/bin/pip install --quiet --upgrade pip
 	/tmp/cadence-lock/bin/pip install --quiet -e '.[dev]'
 	{ echo "# Exact versions of everything Cadence runs with (make lock regenerates this)."; \
-	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -viE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib)=='; } > requirements.txt
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -viE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib|hypothesis|sortedcontainers)=='; } > requirements.txt
 	{ echo "# requirements.txt plus the test tools (make lock regenerates this)."; echo "-r requirements.txt"; \
-	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -iE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib)=='; } > requirements-dev.txt
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -iE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib|hypothesis|sortedcontainers)=='; } > requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) var

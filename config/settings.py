@@ -135,7 +135,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one periodic task lives here, in code (no database scheduler): a UTC tick every 60 s that
 # dispatches due reminders. Exactly one beat runs it; the claim in the database makes a second harmless.
-CELERY_BEAT_SCHEDULE = {"reminders-tick": {"task": "reminders.tick", "schedule": 60.0, "options": {"expires": 55}}}
+REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60, minimum=1)  # tests shorten it; keep 60 in production
+CELERY_BEAT_SCHEDULE = {
+    "reminders-tick": {
+        "task": "reminders.tick", "schedule": float(REMINDER_TICK_SECONDS), "options": {"expires": REMINDER_TICK_SECONDS * 0.9},
+    }
+}
 CELERY_TASK_ACKS_LATE = True
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 150, minimum=5)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

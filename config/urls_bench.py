@@ -4,6 +4,7 @@ connection with nothing else (login required, answers "ok")."""
 from django.http import HttpResponse
 from django.urls import path
 
+from config.urls import handler500  # noqa: F401 - the 503 page for an unreachable database, here too
 from config.urls import urlpatterns as app_urlpatterns
 
 

@@ -78,6 +78,21 @@ def _body(request) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _wrong_types(data: dict, kinds: dict) -> dict:
+    """Fields of a JSON body that are not of their type (a number where text belongs, true for a date...)."""
+    names = {str: _("text"), int: _("a whole number")}
+    wrong = {}
+    for field, kind in kinds.items():
+        value = data.get(field)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind):
+            wrong[field] = [_("Expected %(kind)s.") % {"kind": names[kind]}]
+        elif isinstance(value, str) and "\x00" in value:
+            wrong[field] = [_("Null characters are not allowed.")]
+    return wrong
+
+
 def _form_errors(form) -> dict:
     return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
 
@@ -100,6 +115,9 @@ def checkins(request, learner):
         data = _body(request)
         if data is None:
             return error(400, {"body": [_('Send a JSON object such as {"date": "2026-03-08", "slot": 1, "status": "done"}.')]})
+        wrong = _wrong_types(data, {"date": str, "status": str, "note": str, "slot": int, "minutes": int})
+        if wrong:
+            return error(400, wrong)
         form = CheckInForm(data, learner=learner)
         if not form.is_valid():
             return error(400, _form_errors(form))

@@ -64,9 +64,9 @@ class TopicKeysField(forms.Field):
             return []
         if isinstance(value, str):
             value = value.split(",")
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and "\x00" not in v for v in value):
             raise forms.ValidationError(_("Give topics as a list of keys such as [\"1.2\"]."))
-        return [v.strip() for v in value if v.strip()]
+        return [v.strip()[:20] for v in value if v.strip()]
 
 
 class TopicKeysWidget(forms.SelectMultiple):

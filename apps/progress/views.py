@@ -250,7 +250,7 @@ def note(request, learner, key):
 @with_learner
 def notes(request, learner):
     """All the learner's topic notes; `?q=` finds text in them (Chinese or English), matches marked."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     rows = TopicNote.objects.filter(user=request.user).exclude(text="").select_related("topic__block")
     if query:
         rows = rows.filter(text__icontains=query)
