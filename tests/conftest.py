@@ -1,9 +1,11 @@
 """Shared fixtures: the shipped plan, and alice (the learner), bob (another learner), charlie (no enrollment)."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from apps.curriculum.services import save_plan
@@ -11,6 +13,14 @@ from apps.curriculum.validation import load_plan_file
 from apps.progress.services import enroll
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "llm-engineer-180-days.md"
+# alice starts 2026-11-01 in Asia/Shanghai; this is Tuesday 2026-11-10 at noon there: day 10.
+NOW = datetime(2026, 11, 10, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 PLANS = Path(__file__).parent / "curriculum" / "plans"
 
 

@@ -16,7 +16,6 @@ from apps.curriculum.parsing import PlanFileError
 from apps.curriculum.validation import load_plan_bytes
 from apps.progress.models import CheckIn, Enrollment, SlotTime
 from tests.conftest import SEED
-from tests.progress.conftest import frozen  # noqa: F401 - the fixed clock the check-in tests use
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 2000 if os.environ.get("FAULTS_FULL") else 400

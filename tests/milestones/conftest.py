@@ -1,1 +1,0 @@
-from tests.progress.conftest import NOW, frozen  # noqa: F401
