@@ -133,7 +133,13 @@ def postgres_server():
 
     start()
     server = type(
-        "PgServer", (), {"url": f"postgres://postgres@127.0.0.1:{port}/postgres?connect_timeout=2", "start": staticmethod(start), "stop": staticmethod(stop)}
+        "PgServer",
+        (),
+        {
+            "url": f"postgres://postgres@127.0.0.1:{port}/postgres?connect_timeout=2",
+            "start": staticmethod(start),
+            "stop": staticmethod(stop),
+        },
     )
     yield server
     try:
