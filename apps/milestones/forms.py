@@ -3,15 +3,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validators import http_only
 from apps.milestones.models import Output
 
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-
-
-def http_only(value: str) -> str:
-    if value and not value.lower().startswith(("http://", "https://")):
-        raise forms.ValidationError(_("A link must start with http:// or https://."))
-    return value
 
 
 class CheckForm(forms.Form):

@@ -7,6 +7,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validators import http_only
 from apps.curriculum.models import Plan, Topic
 from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicNote, TopicProgress, timezone_choices
 
@@ -142,10 +143,7 @@ class ProjectForm(forms.Form):
     link = forms.URLField(required=False, max_length=500, assume_scheme="https")
 
     def clean_link(self):
-        link = self.cleaned_data["link"]
-        if link and not link.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError(_("A link must start with http:// or https://."))
-        return link
+        return http_only(self.cleaned_data["link"])
 
 
 class NoteForm(forms.Form):

@@ -1,14 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validators import http_only
 from apps.curriculum.models import Resource
 from apps.resources.models import UserResource
-
-
-def http_only(url: str) -> str:
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise forms.ValidationError(_("A link must start with http:// or https://."))
-    return url
 
 
 class OwnResourceForm(forms.ModelForm):
@@ -33,6 +28,8 @@ class ResourceUpdateForm(forms.Form):
         choices=[("", "-")] + [(str(i), str(i)) for i in range(1, 6)], coerce=int, required=False, empty_value=None
     )
     note = forms.CharField(
-        required=False, strip=False, max_length=UserResource.MAX_NOTES,
+        required=False,
+        strip=False,
+        max_length=UserResource.MAX_NOTES,
         error_messages={"max_length": _("A note can be at most 100,000 characters (this one has %(show_value)d).")},
     )
