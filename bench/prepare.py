@@ -19,6 +19,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from apps.progress.learner import Learner  # noqa: E402
 from apps.progress.services import issue_token  # noqa: E402
 
 PAGES = {"today": "/", "dashboard": "/dashboard/", "api_progress": "/api/v1/progress", "api_burndown": "/api/v1/burndown"}
@@ -40,6 +41,13 @@ def main(username):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200, url
         queries[name] = len(ctx.captured_queries)
+    today = Learner.load(user).today.isoformat()
+    body = json.dumps({"date": today, "slot": 1, "status": "done", "minutes": 55})
+    post = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client.post("/api/v1/checkins", body, **post)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post("/api/v1/checkins", body, **post).status_code == 200, "check-in POST"
+    queries["checkin_post"] = len(ctx.captured_queries)
     learners = get_user_model().objects.filter(enrollment__isnull=False).count()
     print(
         json.dumps(
@@ -49,6 +57,7 @@ def main(username):
                 "queries": queries,
                 "learners": learners,
                 "user": username,
+                "today": today,
             }
         )
     )

@@ -18,6 +18,9 @@ class Plan(models.Model):
     total_days = models.PositiveIntegerField()
     advice = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
+    # Bumped by every import and every change to the plan's rows (apps.curriculum.signals), so each
+    # process knows when its cached copy of the plan (apps.curriculum.cache) is stale.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]

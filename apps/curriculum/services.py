@@ -13,7 +13,7 @@ import re
 from datetime import time
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.text import slugify
 
 from apps.curriculum.models import (
@@ -65,6 +65,9 @@ def save_plan(data: dict, *, slug: str, replace: bool = False) -> Plan:
     _save_resources(plan, data["resources"], block_rows)
     _save_milestones(plan, data["milestones"])
     _save_rhythm(plan, data["rhythm"])
+    # Bulk writes send no signals: say here that the plan changed, for every process's cache.
+    Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1)
+    plan.refresh_from_db(fields=["revision"])
     return plan
 
 

@@ -1,8 +1,9 @@
 """The numbers behind the dashboard's charts. The pages and the JSON API call these same functions,
 so one set of tests covers both.
 
-Inputs are loaded once per request by `load_history` (two queries: the learner's closed topics and
-their check-ins over the plan's span); every series is then computed in Python, never a query per day.
+Inputs are loaded once per request by `load_history` (two queries: the learner's topic progress and
+their check-ins over the plan's span, as plain rows, not model instances); every series is then
+computed in Python, never a query per day.
 
 Burn-down, in topic-days (a 3-day topic is 3 topic-days; done and skipped topics are closed):
 - one point per calendar date from the day before day 1 (plan day 0) to the plan's last day, so a
@@ -19,13 +20,21 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from apps.progress.learner import Learner
-from apps.progress.models import CheckIn, TopicProgress
+from apps.progress.models import CheckIn
 from apps.progress.schedule import day_kind
 from apps.progress.stats import CLOSED, week_start
 
 FORECAST_WINDOW = 14
+
+
+class Done(NamedTuple):
+    local_date: date
+    slot: int
+    status: str
+    minutes: int
 
 
 @dataclass
@@ -33,7 +42,7 @@ class History:
     """What the learner has done: closed topics and check-ins, loaded in two queries."""
 
     closed: list[tuple[date | None, int, int]]  # (closed_on, topic start_day, topic end_day)
-    checkins: list[CheckIn]
+    checkins: list[Done]
     first: date
     last: date
 
@@ -49,12 +58,14 @@ def plan_span(learner: Learner) -> tuple[date, date]:
 
 def load_history(learner: Learner) -> History:
     first, last = plan_span(learner)
-    closed = list(
-        TopicProgress.objects.filter(user=learner.user, topic__plan=learner.plan, status__in=CLOSED).values_list(
-            "closed_on", "topic__start_day", "topic__end_day"
-        )
-    )
-    checkins = list(CheckIn.objects.filter(user=learner.user, local_date__gte=first, local_date__lte=last))
+    topics = learner.parts.topic_by_id
+    closed = [
+        (closed_on, topics[topic_id].start_day, topics[topic_id].end_day)
+        for topic_id, (status, closed_on) in learner.topic_progress.items()
+        if status in CLOSED and topic_id in topics
+    ]
+    rows = CheckIn.objects.filter(user=learner.user, local_date__gte=first, local_date__lte=last)
+    checkins = [Done(*row) for row in rows.values_list("local_date", "slot", "status", "minutes")]
     return History(closed=closed, checkins=checkins, first=first, last=last)
 
 
@@ -161,6 +172,7 @@ def hours(learner: Learner, history: History, *, weeks: int | None = None) -> li
     for c in history.checkins:
         if c.status == CheckIn.Status.DONE:
             logged[week_start(c.local_date)][slot_key(day_kind(c.local_date), c.slot)] += c.minutes
+    per_kind = {"weekday": [k for k in keys if k.startswith("weekday")], "weekend": [k for k in keys if k.startswith("weekend")]}
     result = []
     start = first_week
     while start <= last_week:
@@ -168,9 +180,8 @@ def hours(learner: Learner, history: History, *, weeks: int | None = None) -> li
         for i in range(7):
             d = start + timedelta(days=i)
             if schedule.state(d) == "active":
-                for key in keys:
-                    if key.startswith(day_kind(d)):
-                        planned[key] += minutes_of[key]
+                for key in per_kind[day_kind(d)]:
+                    planned[key] += minutes_of[key]
         result.append(Week(start=start, planned=planned, logged={k: logged[start].get(k, 0) for k in keys}))
         start += timedelta(weeks=1)
     return result

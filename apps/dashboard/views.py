@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.dashboard import charts, figures
+from apps.dashboard import charts, figures, tables
+from apps.progress.models import CheckIn
 from apps.progress.schedule import day_kind
 from apps.progress.stats import planned_to_date, streaks, week_start
 from apps.progress.today import SlotCard
@@ -26,8 +27,8 @@ def slot_labels(learner) -> dict[str, str]:
 def dashboard(request, learner):
     history = charts.load_history(learner)
     plan, schedule, today = learner.plan, learner.schedule, learner.today
-    phases = list(plan.phases.all())
-    milestones = list(plan.milestones.all())
+    phases = learner.parts.phases
+    milestones = learner.parts.milestones
 
     burn = charts.burndown(learner, history)
     weeks = charts.hours(learner, history)
@@ -42,7 +43,7 @@ def dashboard(request, learner):
     next_milestone = next(((m, due) for m, due in upcoming if due >= today), None)
     labels = slot_labels(learner)
 
-    todays = {c.slot: c for c in history.checkins if c.local_date == today}
+    todays = {c.slot: c for c in CheckIn.objects.filter(user=learner.user, local_date=today)}
     cards = [SlotCard(today, slot, todays.get(slot.number), show_topics=False) for slot in learner.slots_on(today)]
 
     context = {
@@ -65,6 +66,12 @@ def dashboard(request, learner):
         "labels": labels,
         "cards": cards,
         "today_kind": day_kind(today),
+        "tables": {
+            "burndown": tables.burndown_rows(burn),
+            "hours": tables.hours_rows(weeks),
+            "phases": tables.phase_rows(phase_rows),
+            "heatmap": tables.heatmap_rows(grid),
+        },
         "figures": {
             "burndown": figures.burndown_figure(
                 burn,

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
-
 from apps.curriculum.models import Milestone, MilestoneItem
 from apps.milestones.models import MilestoneCheck
 from apps.progress.learner import Learner
@@ -37,26 +35,22 @@ class MilestoneState:
         return max((c.done_on for c in self.checks if c.done_on), default=None)
 
 
-def _items_with_checks(user, plan) -> list[MilestoneItem]:
-    return list(
-        MilestoneItem.objects.filter(milestone__plan=plan)
-        .select_related("milestone")
-        .prefetch_related(Prefetch("checks", queryset=MilestoneCheck.objects.filter(user=user), to_attr="mine"))
-        .order_by("milestone__day", "position")
-    )
+def _checks(user, items: tuple[MilestoneItem, ...]) -> dict[int, MilestoneCheck]:
+    return {c.item_id: c for c in MilestoneCheck.objects.filter(user=user, item_id__in=[i.pk for i in items])}
 
 
 def states(learner: Learner) -> list[MilestoneState]:
-    """Every milestone of the learner's plan with its state and checks: two queries once the learner's
-    check rows exist (they are made, in one insert, the first time)."""
-    items = _items_with_checks(learner.user, learner.plan)
-    missing = [item for item in items if not item.mine]
+    """Every milestone of the learner's plan with its state and checks: one query once the learner's
+    check rows exist (they are made, in one insert, the first time); the items come from the plan cache."""
+    items = learner.parts.milestone_items
+    checks = _checks(learner.user, items) if items else {}
+    missing = [item for item in items if item.pk not in checks]
     if missing:
         MilestoneCheck.objects.bulk_create([MilestoneCheck(user=learner.user, item=i) for i in missing], ignore_conflicts=True)
-        items = _items_with_checks(learner.user, learner.plan)
+        checks = _checks(learner.user, items)
     by_milestone = {}
     for item in items:
-        check = item.mine[0]
+        check = checks[item.pk]
         check.item = item
         by_milestone.setdefault(item.milestone, []).append(check)
     result = []

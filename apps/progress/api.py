@@ -172,7 +172,7 @@ def progress(request, learner):
     user = request.user
     studied = stats.studied_dates(user)
     streak = stats.streaks(schedule, studied, today)
-    closed = stats.topic_days_closed(user, learner.plan)
+    closed = stats.topic_days_closed(learner)
     planned = stats.planned_to_date(schedule, today)
     week_first = stats.week_start(today)
     done = CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE)

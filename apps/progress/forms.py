@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.validators import http_only
-from apps.curriculum.models import Plan, Topic
+from apps.curriculum.models import Plan
 from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicNote, TopicProgress, timezone_choices
 
 MAX_NOTE = 20_000
@@ -54,7 +54,13 @@ class BaseSlotTimeFormSet(BaseModelFormSet):
             raise forms.ValidationError(_("These study slots are not yours to change."))
 
 
-SlotTimeFormSet = modelformset_factory(SlotTime, form=SlotTimeForm, formset=BaseSlotTimeFormSet, extra=0, can_delete=False)
+# A plan's rhythm has a handful of slots; a post claiming thousands of forms is refused (and answered
+# quickly) rather than rendered back form by form.
+MAX_SLOTS = 24
+SlotTimeFormSet = modelformset_factory(
+    SlotTime, form=SlotTimeForm, formset=BaseSlotTimeFormSet, extra=0, can_delete=False,
+    max_num=MAX_SLOTS, absolute_max=MAX_SLOTS, validate_max=True,
+)
 
 
 class TopicKeysField(forms.Field):
@@ -101,7 +107,8 @@ class CheckInForm(forms.Form):
         keys = self.cleaned_data["topics"]
         if not keys:
             return []
-        topics = {t.key: t for t in Topic.objects.filter(plan=self.learner.plan, key__in=keys)}
+        known = self.learner.parts.topic_by_key
+        topics = {k: known[k] for k in keys if k in known}
         unknown = [k for k in keys if k not in topics]
         if unknown:
             raise forms.ValidationError(

@@ -54,6 +54,8 @@ class Schedule:
         return (now or timezone.now()).astimezone(self.tz).date()
 
     def is_paused(self, day: date) -> bool:
+        if not self.pauses:  # most learners, and the charts ask for every date of the plan
+            return False
         return any(p.covers(day) for p in self.pauses)
 
     def _end(self, pause: PausedSpan) -> date:

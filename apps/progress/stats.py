@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 
-from apps.curriculum.models import Topic
 from apps.progress.models import CheckIn, SlotTime, TopicProgress
 from apps.progress.schedule import Schedule, day_kind
 
@@ -59,10 +58,14 @@ def studied_dates(user) -> set[date]:
     )
 
 
-def topic_days_closed(user, plan) -> int:
-    """Topic-days of the plan's topics this learner marked done or skipped (one query)."""
-    topics = Topic.objects.filter(plan=plan, progress__user=user, progress__status__in=CLOSED)
-    return sum(end - start + 1 for start, end in topics.values_list("start_day", "end_day"))
+def topic_days_closed(learner) -> int:
+    """Topic-days of the plan's topics this learner marked done or skipped (from the learner's progress rows)."""
+    topics = learner.parts.topic_by_id
+    return sum(
+        topics[topic_id].end_day - topics[topic_id].start_day + 1
+        for topic_id, (status, _closed_on) in learner.topic_progress.items()
+        if status in CLOSED and topic_id in topics
+    )
 
 
 def planned_to_date(schedule: Schedule, today: date) -> int:

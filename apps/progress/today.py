@@ -1,8 +1,9 @@
 """What a learner's day looks like: the Today page, a past day's page and /api/v1/progress all read it.
 
-`day_view` runs a fixed number of queries (about ten) whatever the history: the topics of one plan
-day, one block's projects, the check-ins of at most eight dates, one distinct-dates query for streaks
-and one sum for topic-days.
+`day_view` runs a fixed number of queries whatever the history: the learner's topic progress (one
+row per topic at most), one block's project progress, the check-ins of at most eight dates and their
+topics, one distinct-dates query for streaks, and the dismissed reviews when some are due. The plan's
+own rows (topics, projects) come from the plan cache.
 """
 
 from __future__ import annotations
@@ -91,26 +92,25 @@ class DayView:
 
 
 def topics_on(learner: Learner, number: int) -> list[Topic]:
-    """The plan's topics on plan day `number`, each with the learner's progress as `.status`."""
-    topics = list(
-        Topic.objects.filter(plan=learner.plan, start_day__lte=number, end_day__gte=number)
-        .select_related("block__phase")
-        .prefetch_related(Prefetch("progress", queryset=TopicProgress.objects.filter(user=learner.user), to_attr="mine"))
-    )
+    """The plan's topics on plan day `number`, each with the learner's progress as `.status` (from the
+    plan cache and the learner's progress rows: no query of its own)."""
+    topics = learner.parts.topics_on(number)
     for topic in topics:
-        topic.status = topic.mine[0].status if topic.mine else TopicProgress.Status.NOT_STARTED
+        topic.status = learner.topic_status(topic.pk)
     return topics
 
 
 def projects_of(learner: Learner, block: Block) -> list[BlockItem]:
-    items = list(
-        BlockItem.objects.filter(block=block).prefetch_related(
-            Prefetch("progress", queryset=ProjectProgress.objects.filter(user=learner.user), to_attr="mine")
-        )
-    )
+    """The block's practice projects, each with the learner's `.done` and `.link` (one query)."""
+    items = learner.parts.items_of(block.pk)
+    mine = {
+        p.item_id: p
+        for p in ProjectProgress.objects.filter(user=learner.user, item_id__in=[item.pk for item in items])
+    } if items else {}
     for item in items:
-        item.done = bool(item.mine and item.mine[0].done)
-        item.link = item.mine[0].link if item.mine else ""
+        progress = mine.get(item.pk)
+        item.done = bool(progress and progress.done)
+        item.link = progress.link if progress else ""
     return items
 
 
@@ -126,26 +126,27 @@ REVIEW_LIMIT = 5
 
 def reviews_due(learner: Learner, today: date) -> list[ReviewItem]:
     """Done topics coming back for review 1, 7 and 30 days after they were done, not yet dismissed
-    (two queries). Reviews more than 30 days overdue are let go; at most five show at once."""
+    (one query, and none when nothing is due). Reviews more than 30 days overdue are let go; at most
+    five show at once."""
     oldest = today - timedelta(days=max(Review.STAGES) + 30)
-    done = list(
-        TopicProgress.objects.filter(
-            user=learner.user, status=TopicProgress.Status.DONE, closed_on__gte=oldest, closed_on__lt=today
-        ).select_related("topic")
-    )
-    if not done:
+    done = [
+        (learner.parts.topic_by_id[topic_id], closed_on)
+        for topic_id, (status, closed_on) in learner.topic_progress.items()
+        if status == TopicProgress.Status.DONE and closed_on is not None and oldest <= closed_on < today
+        and topic_id in learner.parts.topic_by_id
+    ]
+    due = [
+        (topic, stage, closed_on + timedelta(days=stage))
+        for topic, closed_on in done
+        for stage in Review.STAGES
+        if today - timedelta(days=30) <= closed_on + timedelta(days=stage) <= today
+    ]
+    if not due:
         return []
     dismissed = set(
-        Review.objects.filter(user=learner.user, topic__in=[p.topic for p in done]).values_list("topic_id", "stage")
+        Review.objects.filter(user=learner.user, topic_id__in={topic.pk for topic, _, _ in due}).values_list("topic_id", "stage")
     )
-    items = [
-        ReviewItem(p.topic, stage, p.closed_on + timedelta(days=stage))
-        for p in done
-        for stage in Review.STAGES
-        if p.closed_on + timedelta(days=stage) <= today
-        and p.closed_on + timedelta(days=stage) >= today - timedelta(days=30)
-        and (p.topic_id, stage) not in dismissed
-    ]
+    items = [ReviewItem(topic, stage, when) for topic, stage, when in due if (topic.pk, stage) not in dismissed]
     return sorted(items, key=lambda i: (i.due, i.topic.start_day))[:REVIEW_LIMIT]
 
 
@@ -193,7 +194,7 @@ def day_view(learner: Learner, day: date) -> DayView:
         backfill=backfill,
         streaks=stats.streaks(schedule, stats.studied_dates(learner.user), today),
         topic_days_total=learner.plan.total_days,
-        topic_days_closed=stats.topic_days_closed(learner.user, learner.plan),
+        topic_days_closed=stats.topic_days_closed(learner),
         planned_to_date=stats.planned_to_date(schedule, today),
         minutes_day=sum(c.minutes for c in done if c.local_date == day),
         minutes_week=sum(c.minutes for c in done if c.local_date >= week_first),

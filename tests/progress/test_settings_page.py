@@ -74,3 +74,12 @@ def test_with_no_plan_at_all_there_is_a_clear_empty_state(client, charlie):
     client.force_login(charlie)
     response = client.get("/")
     assert response.status_code == 200 and "No plan yet" in response.content.decode()
+
+
+def test_a_post_claiming_thousands_of_slot_forms_is_refused_quickly(alice_client, alice):
+    before = list(SlotTime.objects.values_list("start", "end"))
+    response = alice_client.post("/settings/", form_data(alice, **{"slots-TOTAL_FORMS": "2000"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count('name="slots-') < 200  # at most 24 forms rendered back, not 2,000
+    assert list(SlotTime.objects.values_list("start", "end")) == before
