@@ -28,10 +28,8 @@ class Streaks:
     longest: int
 
 
-def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
-    """Current and longest streak from the set of local dates with a done check-in."""
-    if not studied:
-        return Streaks(0, 0)
+def current_streak(schedule: Schedule, studied: set[date], today: date) -> int:
+    """Studied dates in a row up to today (or yesterday, if today has no check-in yet)."""
     current = 0
     day = today if today in studied else today - timedelta(days=1)
     while day >= schedule.start:
@@ -42,6 +40,14 @@ def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
             break
         current += 1
         day -= timedelta(days=1)
+    return current
+
+
+def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
+    """Current and longest streak from the set of local dates with a done check-in."""
+    if not studied:
+        return Streaks(0, 0)
+    current = current_streak(schedule, studied, today)
     longest = run = 0
     day = min(min(studied), schedule.start)
     while day <= today:
@@ -54,7 +60,8 @@ def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
 
 def studied_dates(user) -> set[date]:
     return set(
-        CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).values_list("local_date", flat=True).distinct()
+        # order_by(): the model's default ordering would make DISTINCT run over (date, slot)
+        CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).values_list("local_date", flat=True).order_by().distinct()
     )
 
 

@@ -144,3 +144,27 @@ def test_one_click_unsubscribe_needs_no_session_or_csrf(learner, smtp_mailer):
     assert response.status_code == 200
     assert ReminderSettings.objects.get(user=user).mode == "off"
     assert Client().post("/r/unsubscribe/unknown-token/").status_code == 404
+
+
+def test_the_fast_mime_reads_back_like_djangos(settings):
+    """ReminderEmail builds its MIME with the classic classes for speed; a mail reader sees the same."""
+    import email
+    from email import policy
+
+    from apps.reminders.mail import ReminderEmail
+
+    message = ReminderEmail(
+        subject="第 10 天 · 20:00 动手实践编码", body="正文 " * 200, from_email="学习助手 <cadence@example.com>",
+        to=["learner@例子.测试"], headers={"List-Unsubscribe": "<https://cadence.example/r/unsubscribe/x/>"},
+    )
+    message.attach_alternative("<p>正文</p>", "text/html")
+    raw = message.message().as_bytes()
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n")) and b"\n" not in raw.replace(b"\r\n", b"")
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == "第 10 天 · 20:00 动手实践编码"
+    assert parsed["From"].addresses[0].display_name == "学习助手"
+    assert parsed["To"].addresses[0].domain == "xn--fsqu00a.xn--0zwm56d"
+    assert parsed.get_body(("plain",)).get_content().strip() == ("正文 " * 200).strip()  # one line of 1,400 octets: QP
+    assert parsed.get_body(("html",)).get_content() == "<p>正文</p>"
+    assert parsed["List-Unsubscribe"].strip() == "<https://cadence.example/r/unsubscribe/x/>"
+    assert parsed["Date"] and parsed["Message-ID"]
