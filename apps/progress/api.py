@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Sum
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
@@ -170,17 +169,21 @@ def topic(request, learner, key):
 def progress(request, learner):
     schedule, today = learner.schedule, learner.today
     user = request.user
-    studied = stats.studied_dates(user)
+    # One pass over the learner's done check-ins (a few hundred rows at most) gives both the studied
+    # dates for the streaks and the minutes: one query instead of a DISTINCT and a SUM.
+    week_first = stats.week_start(today)
+    studied, sums = set(), {"total": 0, "week": 0, "today": 0}
+    done = CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).order_by()
+    for local_date, minutes in done.values_list("local_date", "minutes"):
+        studied.add(local_date)
+        sums["total"] += minutes
+        if week_first <= local_date <= today:
+            sums["week"] += minutes
+            if local_date == today:
+                sums["today"] += minutes
     streak = stats.streaks(schedule, studied, today)
     closed = stats.topic_days_closed(learner)
     planned = stats.planned_to_date(schedule, today)
-    week_first = stats.week_start(today)
-    done = CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE)
-    sums = done.aggregate(
-        total=Sum("minutes"),
-        week=Sum("minutes", filter=_between(week_first, today)),
-        today=Sum("minutes", filter=_between(today, today)),
-    )
     return JsonResponse({
         "plan": learner.plan.slug,
         "day": max(0, min(schedule.day_number(today), learner.plan.total_days)),
@@ -190,11 +193,5 @@ def progress(request, learner):
         "streak": {"current": streak.current, "longest": streak.longest},
         "topic_days": {"total": learner.plan.total_days, "done": closed, "planned_to_date": planned},
         "ahead_by": closed - planned,
-        "minutes": {"today": sums["today"] or 0, "week": sums["week"] or 0, "total": sums["total"] or 0},
+        "minutes": sums,
     })
-
-
-def _between(first: date, last: date):
-    from django.db.models import Q
-
-    return Q(local_date__gte=first, local_date__lte=last)
