@@ -14,6 +14,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +28,10 @@ USERS = int(os.environ.get("BENCH_USERS", "10000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+# Each endpoint's seconds are split into rounds taken in turn (floor, today, ..., floor, today, ...),
+# and each figure is the median over the rounds: a shared machine's slow minute then weighs on every
+# endpoint alike instead of on whichever was being measured (ratios moved ±30% between whole runs).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 TARGETS = {"today": 2.5, "api_progress": 2.5, "api_burndown": 2.5, "checkin_post": 2.5, "dashboard": 4.0}
@@ -123,6 +128,16 @@ def wrk(url: str, seconds: int, **headers) -> dict:
     }
 
 
+def combine(runs: list[dict]) -> dict:
+    """One endpoint's rounds as one row: the median of each figure, errors summed."""
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        **{key: round(statistics.median(r[key] for r in runs), 2) for key in ("p50_ms", "p95_ms", "p99_ms")},
+        "errors": sum(r["errors"] for r in runs),
+        "non2xx": sum(r["non2xx"] for r in runs),
+    }
+
+
 def endpoints(prep: dict) -> dict:
     cookie = {"cookie": prep["cookie"]}
     token = {"auth": f"Bearer {prep['token']}"}
@@ -143,13 +158,16 @@ def measure_web(database: str, users: int, names=None) -> tuple[dict, dict]:
     proc, port = start_gunicorn(database)
     rows = {}
     try:
-        for name, (path, headers) in endpoints(prep).items():
-            if names and name not in names:
-                continue
-            url = f"http://127.0.0.1:{port}{path}"
-            wrk(url, WARMUP, **headers)
-            rows[name] = {"name": name, **wrk(url, SECONDS, **headers)}
-            log(f"{database} {name}: {rows[name]['rps']} req/s, p50 {rows[name]['p50_ms']} ms")
+        chosen = {name: spec for name, spec in endpoints(prep).items() if not names or name in names}
+        for path, headers in chosen.values():
+            wrk(f"http://127.0.0.1:{port}{path}", WARMUP, **headers)
+        rounds = {name: [] for name in chosen}
+        for _ in range(ROUNDS):
+            for name, (path, headers) in chosen.items():
+                rounds[name].append(wrk(f"http://127.0.0.1:{port}{path}", max(SECONDS // ROUNDS, 1), **headers))
+        for name, runs in rounds.items():
+            rows[name] = {"name": name, **combine(runs)}
+            log(f"{database} {name}: {rows[name]['rps']} req/s, p50 {rows[name]['p50_ms']} ms (rounds: {[r['p50_ms'] for r in runs]})")
             if rows[name]["non2xx"] or rows[name]["errors"]:
                 log(f"WARNING {name}: {rows[name]['non2xx']} non-2xx answers, {rows[name]['errors']} errors: not a fair measurement")
         rss = max_worker_rss(proc.pid)
@@ -204,6 +222,7 @@ def main():
         "users": USERS,
         "seconds_per_endpoint": SECONDS,
         "connections": CONNECTIONS,
+        "rounds": ROUNDS,
         "web": list(web.values()),
         "scale_ratio": round(max(scale.values()), 2),
         "scale_ratios": scale,
