@@ -91,13 +91,15 @@ def free_port() -> int:
 
 def start_gunicorn(database: str):
     port = free_port()
+    # Its log goes to a file: a pipe read only at the end would fill up and block the workers mid-run.
+    log_path = RESULTS / "var" / f"gunicorn-{database}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [PY, "-m", "gunicorn", "-c", "config/gunicorn.py", "--no-control-socket", "--access-logfile", "/dev/null", "config.wsgi"],
         cwd=BASE,
         env=env_for(database, PORT=str(port)),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log_path.open("w"),
     )
     for _ in range(150):
         try:
@@ -105,7 +107,7 @@ def start_gunicorn(database: str):
                 return proc, port
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start: {proc.stderr.read()}")
+    raise SystemExit(f"gunicorn did not start: {log_path.read_text()[-3000:]}")
 
 
 def wrk(url: str, seconds: int, **headers) -> dict:
