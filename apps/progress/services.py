@@ -61,12 +61,15 @@ def record_checkin(
     values = {"status": status, "minutes": minutes, "note": note}
     for attempt in range(2):
         try:
-            with transaction.atomic():
+            if topics is None:  # update_or_create is its own transaction: no savepoint inside another
+                return CheckIn.objects.select_for_update().update_or_create(
+                    user=user, local_date=local_date, slot=slot, defaults=values
+                )
+            with transaction.atomic():  # the row and its topics together
                 checkin, created = CheckIn.objects.select_for_update().update_or_create(
                     user=user, local_date=local_date, slot=slot, defaults=values
                 )
-                if topics is not None:
-                    checkin.topics.set(topics)
+                checkin.topics.set(topics)
                 return checkin, created
         except IntegrityError:
             if attempt:
