@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
 import django  # noqa: E402
+from procs import children, free_port, peak_rss  # noqa: E402 - bench/ is this script's directory
 
 django.setup()
 
@@ -32,11 +32,6 @@ from apps.reminders.models import Reminder, ReminderSettings  # noqa: E402
 
 PY = sys.executable
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def lines(path):
@@ -116,7 +111,7 @@ def main(results_dir):
         got = wait_for(sink_file, users, timeout=900)
         peak = {}
         for i, w in enumerate(workers):
-            peak[f"celery_worker_{i}"] = rss_tree(w.pid)
+            peak[f"celery_worker_{i}"] = peak_rss([w.pid, *children(w.pid)])
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -161,26 +156,6 @@ def main(results_dir):
             }
         )
     )
-
-
-def rss_tree(pid):
-    """Peak resident memory (VmHWM, kB) of a process and its children, the largest one."""
-    best = 0
-    for p in [pid, *children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    best = max(best, int(line.split()[1]))
-        except OSError:
-            pass
-    return best
-
-
-def children(pid):
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 if __name__ == "__main__":

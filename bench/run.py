@@ -21,6 +21,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from procs import children, free_port, peak_rss  # bench/ is this script's directory
+
 BASE = Path(__file__).resolve().parent.parent
 PY = str(BASE / ".venv/bin/python")
 RESULTS = BASE / "bench/results"
@@ -81,12 +83,6 @@ def prepare_database(name: str, users: int) -> dict:
         "seed_seconds": round(seed_seconds, 1),
         "seed_rows_per_second": round(rows / seed_seconds),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_gunicorn(database: str):
@@ -172,7 +168,7 @@ def measure_web(database: str, users: int, names=None) -> tuple[dict, dict]:
             log(f"{database} {name}: {rows[name]['rps']} req/s, p50 {rows[name]['p50_ms']} ms (rounds: {[r['p50_ms'] for r in runs]})")
             if rows[name]["non2xx"] or rows[name]["errors"]:
                 log(f"WARNING {name}: {rows[name]['non2xx']} non-2xx answers, {rows[name]['errors']} errors: not a fair measurement")
-        rss = max_worker_rss(proc.pid)
+        rss = peak_rss(children(proc.pid))  # the workers, not the master
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -181,22 +177,6 @@ def measure_web(database: str, users: int, names=None) -> tuple[dict, dict]:
             proc.kill()
             proc.wait(timeout=30)
     return rows, {"queries": prep["queries"], "gunicorn_worker_peak_rss_kb": rss}
-
-
-def max_worker_rss(master: int) -> int:
-    best = 0
-    try:
-        kids = [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except OSError:
-        kids = []
-    for pid in kids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    best = max(best, int(line.split()[1]))
-        except OSError:
-            pass
-    return best
 
 
 def main():

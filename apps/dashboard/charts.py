@@ -58,12 +58,7 @@ def plan_span(learner: Learner) -> tuple[date, date]:
 
 def load_history(learner: Learner) -> History:
     first, last = plan_span(learner)
-    topics = learner.parts.topic_by_id
-    closed = [
-        (closed_on, topics[topic_id].start_day, topics[topic_id].end_day)
-        for topic_id, (status, closed_on) in learner.topic_progress.items()
-        if status in CLOSED and topic_id in topics
-    ]
+    closed = [(closed_on, topic.start_day, topic.end_day) for topic, closed_on in learner.topics_with(CLOSED)]
     rows = CheckIn.objects.filter(user=learner.user, local_date__gte=first, local_date__lte=last)
     checkins = [Done(*row) for row in rows.values_list("local_date", "slot", "status", "minutes")]
     return History(closed=closed, checkins=checkins, first=first, last=last)
@@ -172,7 +167,7 @@ def hours(learner: Learner, history: History, *, weeks: int | None = None) -> li
     for c in history.checkins:
         if c.status == CheckIn.Status.DONE:
             logged[week_start(c.local_date)][slot_key(day_kind(c.local_date), c.slot)] += c.minutes
-    per_kind = {"weekday": [k for k in keys if k.startswith("weekday")], "weekend": [k for k in keys if k.startswith("weekend")]}
+    per_kind = {kind: [k for k in keys if k.startswith(kind)] for kind in ("weekday", "weekend")}
     result = []
     start = first_week
     while start <= last_week:

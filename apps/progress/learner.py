@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from apps.curriculum.cache import PlanParts, plan_parts
+from apps.curriculum.models import Topic
 from apps.progress.models import Enrollment, Pause, SlotTime, TopicProgress
 from apps.progress.schedule import Schedule, day_kind
 
@@ -49,6 +50,16 @@ class Learner:
         at most one row per topic: what Today, the dashboard and the API all read)."""
         rows = TopicProgress.objects.filter(user=self.user, topic__plan=self.plan)
         return {topic_id: (status, closed_on) for topic_id, status, closed_on in rows.values_list("topic_id", "status", "closed_on")}
+
+    def topics_with(self, statuses) -> list[tuple[Topic, date | None]]:
+        """The plan's topics (from the plan cache) whose status is one of `statuses`, each with the date
+        it was closed on."""
+        topics = self.parts.topic_by_id
+        return [
+            (topics[topic_id], closed_on)
+            for topic_id, (status, closed_on) in self.topic_progress.items()
+            if status in statuses and topic_id in topics
+        ]
 
     def topic_status(self, topic_id: int) -> str:
         found = self.topic_progress.get(topic_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -61,15 +62,14 @@ def record_checkin(
     values = {"status": status, "minutes": minutes, "note": note}
     for attempt in range(2):
         try:
-            if topics is None:  # update_or_create is its own transaction: no savepoint inside another
-                return CheckIn.objects.select_for_update().update_or_create(
-                    user=user, local_date=local_date, slot=slot, defaults=values
-                )
-            with transaction.atomic():  # the row and its topics together
+            # update_or_create is a transaction of its own; an outer one (a savepoint inside it, two
+            # more round trips) only when the topics must be saved with the row.
+            with transaction.atomic() if topics is not None else nullcontext():
                 checkin, created = CheckIn.objects.select_for_update().update_or_create(
                     user=user, local_date=local_date, slot=slot, defaults=values
                 )
-                checkin.topics.set(topics)
+                if topics is not None:
+                    checkin.topics.set(topics)
                 return checkin, created
         except IntegrityError:
             if attempt:

@@ -67,12 +67,7 @@ def studied_dates(user) -> set[date]:
 
 def topic_days_closed(learner) -> int:
     """Topic-days of the plan's topics this learner marked done or skipped (from the learner's progress rows)."""
-    topics = learner.parts.topic_by_id
-    return sum(
-        topics[topic_id].end_day - topics[topic_id].start_day + 1
-        for topic_id, (status, _closed_on) in learner.topic_progress.items()
-        if status in CLOSED and topic_id in topics
-    )
+    return sum(topic.end_day - topic.start_day + 1 for topic, _closed_on in learner.topics_with(CLOSED))
 
 
 def planned_to_date(schedule: Schedule, today: date) -> int:

@@ -130,10 +130,9 @@ def reviews_due(learner: Learner, today: date) -> list[ReviewItem]:
     five show at once."""
     oldest = today - timedelta(days=max(Review.STAGES) + 30)
     done = [
-        (learner.parts.topic_by_id[topic_id], closed_on)
-        for topic_id, (status, closed_on) in learner.topic_progress.items()
-        if status == TopicProgress.Status.DONE and closed_on is not None and oldest <= closed_on < today
-        and topic_id in learner.parts.topic_by_id
+        (topic, closed_on)
+        for topic, closed_on in learner.topics_with((TopicProgress.Status.DONE,))
+        if closed_on is not None and oldest <= closed_on < today
     ]
     due = [
         (topic, stage, closed_on + timedelta(days=stage))

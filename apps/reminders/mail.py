@@ -85,7 +85,7 @@ class _Batch:
         self.slot_times = defaultdict(dict)
         for s in SlotTime.objects.filter(enrollment__user_id__in=users).select_related("enrollment"):
             self.slot_times[s.enrollment.user_id][(s.days, s.number)] = s
-        self.topics = {pid: sorted(p.topics, key=lambda t: (t.start_day, t.number)) for pid, p in parts.items()}
+        self.topics = {pid: p.topics for pid, p in parts.items()}  # in plan order already
         dates = {r.local_date for r in reminders} | {r.local_date - timedelta(days=1) for r in reminders}
         self.checkins = defaultdict(list)
         for c in CheckIn.objects.filter(user_id__in=users, local_date__in=dates).order_by("slot"):

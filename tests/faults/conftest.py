@@ -4,16 +4,13 @@ Celery workers and beats as real processes, and the test database's URL for them
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
@@ -22,14 +19,9 @@ from django.utils import timezone
 from apps.progress.models import Enrollment, SlotTime
 from apps.progress.schedule import day_kind
 from apps.reminders.models import ReminderSettings
+from tests.smtp import RefusingHandler, serving
 
 FULL = bool(os.environ.get("FAULTS_FULL"))
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url():
@@ -63,20 +55,13 @@ def make_due_learners(plan, count, *, prefix="f", started_seconds_ago=60):
     return users
 
 
-class Sink:
-    """A real SMTP server in a thread: counts every accepted message per recipient; can be slow or refuse."""
+class Sink(RefusingHandler):
+    """Counts every accepted message per recipient, without parsing it; can be slow or refuse."""
 
     def __init__(self, delay=0.0):
-        self.delay, self.refusing, self.refused = delay, False, 0
+        super().__init__()
+        self.delay = delay
         self.received = []
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refusing:
-            self.refused += 1
-            return "451 4.3.0 Try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
@@ -94,12 +79,8 @@ class Sink:
 
 @pytest.fixture
 def sink():
-    handler = Sink()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
+    with serving(Sink()) as handler:
+        yield handler
 
 
 class Processes:

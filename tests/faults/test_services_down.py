@@ -16,7 +16,8 @@ from django.conf import settings
 from django.test import override_settings
 
 from apps.reminders.models import Reminder
-from tests.faults.conftest import Processes, free_port, make_due_learners, wait_until
+from tests.faults.conftest import Processes, make_due_learners, wait_until
+from tests.smtp import free_port
 
 pytestmark = [pytest.mark.faults]
 BASE = Path(settings.BASE_DIR)

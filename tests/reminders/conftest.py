@@ -1,32 +1,21 @@
 """A real SMTP server (aiosmtpd) that the tests can make refuse, and learners with e-mail addresses."""
 
 import email
-import socket
-import threading
 from datetime import date
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from apps.progress.services import enroll
+from tests.smtp import RefusingHandler, serving
 
 
-class Inbox:
-    """Collects what the SMTP server accepted; `refusing` makes it answer 451 (try again later)."""
+class Inbox(RefusingHandler):
+    """Collects what the SMTP server accepted, parsed; `refusing` makes it answer 451 (try again later)."""
 
     def __init__(self):
+        super().__init__()
         self.messages = []
-        self.refusing = False
-        self.refused = 0
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refusing:
-            self.refused += 1
-            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
@@ -38,20 +27,10 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
+    with serving(Inbox()) as inbox:
+        yield inbox
 
 
 @pytest.fixture
