@@ -53,7 +53,7 @@ def main():
     from apps.progress.learner import Learner
 
     today = Learner.load(user).today.isoformat()
-    body = f'{{"date": "{today}", "slot": 1, "status": "done"}}'
+    body = f'{{"date": "{today}", "slot": 1, "status": "done", "minutes": 55}}'
 
     def hit(name):
         method, url, kind = PAGES[name]

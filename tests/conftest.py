@@ -81,3 +81,12 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no learner's page cached (apps.progress.pagecache)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield

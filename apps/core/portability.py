@@ -20,6 +20,7 @@ from django.db.models import F
 
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
 from apps.milestones.models import MilestoneCheck, Output
+from apps.progress import revision
 from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
 from apps.reminders.models import ReminderSettings
 from apps.resources.models import UserResource
@@ -381,6 +382,13 @@ def _parse(doc, r: _Reader, plan) -> dict:
 
 
 def _write(parsed, user_doc, name, existing, plan):
+    if existing is None:
+        return _write_rows(parsed, user_doc, name, existing, plan)
+    with revision.batch(existing.pk):  # thousands of rows deleted and made: one bump of the learner's revision
+        return _write_rows(parsed, user_doc, name, existing, plan)
+
+
+def _write_rows(parsed, user_doc, name, existing, plan):
     password = None
     if existing is None:
         password = secrets.token_urlsafe(12)
@@ -418,4 +426,5 @@ def _write(parsed, user_doc, name, existing, plan):
         Output.objects.create(user=user, **o)
     if parsed["reminders"] is not None:
         ReminderSettings.objects.update_or_create(user=user, defaults=parsed["reminders"])
+    revision.touch(user.pk)  # the bulk inserts above send no signals
     return user, password

@@ -129,6 +129,6 @@ def signup(request):
             from django.utils import timezone
 
             enroll(user=user, plan=plan, start_date=timezone.localdate(), timezone=settings.TIME_ZONE)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("/")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -4,12 +4,12 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from apps.dashboard import charts
-from apps.progress.api import api_view, error
+from apps.progress.api import api_view, cached_json, error
 
 
 @api_view("GET")
 def burndown(request, learner):
-    return JsonResponse(charts.burndown(learner, charts.load_history(learner)).as_json())
+    return cached_json(learner, "api-burndown", lambda: charts.burndown(learner, charts.load_history(learner)).as_json())
 
 
 @api_view("GET")

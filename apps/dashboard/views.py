@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.dashboard import charts, figures, tables
+from apps.progress import pagecache
 from apps.progress.models import CheckIn
 from apps.progress.schedule import day_kind
 from apps.progress.stats import planned_to_date, streaks, week_start
@@ -25,6 +26,10 @@ def slot_labels(learner) -> dict[str, str]:
 @require_GET
 @with_learner
 def dashboard(request, learner):
+    return pagecache.page(request, learner, "dashboard", lambda: _dashboard(request, learner))
+
+
+def _dashboard(request, learner):
     history = charts.load_history(learner)
     plan, schedule, today = learner.plan, learner.schedule, learner.today
     phases = learner.parts.phases

@@ -47,6 +47,7 @@ def states(learner: Learner) -> list[MilestoneState]:
     missing = [item for item in items if item.pk not in checks]
     if missing:
         MilestoneCheck.objects.bulk_create([MilestoneCheck(user=learner.user, item=i) for i in missing], ignore_conflicts=True)
+        # No revision bump: a not-done row shows exactly as a missing one did (cached pages stay right).
         checks = _checks(learner.user, items)
     by_milestone = {}
     for item in items:

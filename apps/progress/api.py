@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.curriculum.models import Topic
-from apps.progress import services, stats
+from apps.progress import pagecache, services, stats
 from apps.progress.forms import CheckInForm, TopicStatusForm
 from apps.progress.learner import Learner
 from apps.progress.models import CheckIn
@@ -104,7 +104,7 @@ def checkin_json(checkin: CheckIn) -> dict:
         "status": checkin.status,
         "minutes": checkin.minutes,
         "note": checkin.note,
-        "topics": sorted(t.key for t in checkin.topics.all()),
+        "topics": checkin.topic_keys if hasattr(checkin, "topic_keys") else sorted(t.key for t in checkin.topics.all()),
     }
 
 
@@ -165,10 +165,20 @@ def topic(request, learner, key):
     return JsonResponse({"key": topic_.key, "title": topic_.title, "status": progress.status})
 
 
+def cached_json(learner, name: str, build) -> HttpResponse:
+    """A JSON answer (a dict from `build()`), cached for the learner until their data or date changes."""
+    body = pagecache.cached(learner, name, lambda: JsonResponse(build()).content)
+    return HttpResponse(body, content_type="application/json")
+
+
 @api_view("GET")
 def progress(request, learner):
+    return cached_json(learner, "api-progress", lambda: _progress(learner))
+
+
+def _progress(learner) -> dict:
     schedule, today = learner.schedule, learner.today
-    user = request.user
+    user = learner.user
     # One pass over the learner's done check-ins (a few hundred rows at most) gives both the studied
     # dates for the streaks and the minutes: one query instead of a DISTINCT and a SUM.
     week_first = stats.week_start(today)
@@ -184,7 +194,7 @@ def progress(request, learner):
     streak = stats.streaks(schedule, studied, today)
     closed = stats.topic_days_closed(learner)
     planned = stats.planned_to_date(schedule, today)
-    return JsonResponse({
+    return {
         "plan": learner.plan.slug,
         "day": max(0, min(schedule.day_number(today), learner.plan.total_days)),
         "total_days": learner.plan.total_days,
@@ -194,4 +204,4 @@ def progress(request, learner):
         "topic_days": {"total": learner.plan.total_days, "done": closed, "planned_to_date": planned},
         "ahead_by": closed - planned,
         "minutes": sums,
-    })
+    }

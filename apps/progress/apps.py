@@ -7,4 +7,6 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress")
 
     def ready(self):
-        from apps.progress import signals  # noqa: F401
+        from apps.progress import revision, signals  # noqa: F401
+
+        revision.connect()

@@ -97,10 +97,9 @@ class CheckInForm(forms.Form):
         day = self.cleaned_data["date"]
         if day > self.learner.today:
             raise forms.ValidationError(_("You can't check in for a future date."))
-        if day < self.learner.schedule.start:
-            raise forms.ValidationError(
-                _("Your plan starts on %(start)s; this date is before it."), params={"start": self.learner.schedule.start.isoformat()}
-            )
+        start = self.learner.enrollment.start_date  # not the schedule: no need to read the pauses
+        if day < start:
+            raise forms.ValidationError(_("Your plan starts on %(start)s; this date is before it."), params={"start": start.isoformat()})
         return day
 
     def clean_topics(self):
@@ -121,15 +120,16 @@ class CheckInForm(forms.Form):
         day, number = cleaned.get("date"), cleaned.get("slot")
         if day is None or number is None:
             return cleaned
-        slot = self.learner.slot_on(day, number)
-        if slot is None:
-            numbers = ", ".join(str(s.number) for s in self.learner.slots_on(day))
+        # Which slots a day has is the plan's (the plan cache); the learner's own times are read only
+        # when the slot's length is needed.
+        numbers = self.learner.slot_numbers_on(day)
+        if number not in numbers:
             self.add_error("slot", _("There is no slot %(slot)s on %(day)s (slots that day: %(numbers)s).") % {
-                "slot": number, "day": date_format(day, "l"), "numbers": numbers or "-"})
+                "slot": number, "day": date_format(day, "l"), "numbers": ", ".join(map(str, numbers)) or "-"})
             return cleaned
-        cleaned["slot_time"] = slot
         if cleaned.get("minutes") is None:
-            cleaned["minutes"] = slot.minutes if cleaned.get("status") == CheckIn.Status.DONE else 0
+            done = cleaned.get("status") == CheckIn.Status.DONE
+            cleaned["minutes"] = self.learner.slot_on(day, number).minutes if done else 0
         others = (
             CheckIn.objects.filter(user=self.learner.user, local_date=day).exclude(slot=number).aggregate(total=Sum("minutes"))["total"]
             or 0

@@ -1,11 +1,13 @@
-"""A learner as the pages see them: enrollment, plan, schedule and slot times, loaded in three queries
-(the plan's own rows come from the per-process plan cache, apps.curriculum.cache)."""
+"""A learner as the pages see them: enrollment and plan in one query; pauses (the schedule) and slot
+times each in one more, when a page first asks for them (a cached page never does). The plan's own
+rows come from the per-process plan cache, apps.curriculum.cache."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+
+from django.utils import timezone
 
 from apps.curriculum.cache import PlanParts, plan_parts
 from apps.curriculum.models import Topic
@@ -13,14 +15,15 @@ from apps.progress.models import Enrollment, Pause, SlotTime, TopicProgress
 from apps.progress.schedule import Schedule, day_kind
 
 
-@dataclass
 class Learner:
-    user: object
-    enrollment: Enrollment
-    schedule: Schedule
-    slot_times: list[SlotTime]
-    today: date
-    parts: PlanParts
+    def __init__(self, user, enrollment: Enrollment, *, now: datetime | None = None):
+        self.user = user
+        self.enrollment = enrollment
+        self.now = now
+        self.today: date = (now or timezone.now()).astimezone(enrollment.tz).date()
+
+    def __repr__(self):
+        return f"<Learner {self.user} day 1 {self.enrollment.start_date}, today {self.today}>"
 
     @property
     def plan(self):
@@ -28,21 +31,37 @@ class Learner:
 
     @classmethod
     def load(cls, user, *, now: datetime | None = None) -> Learner | None:
-        enrollment = Enrollment.objects.select_related("plan").filter(user=user).first()
+        """The learner `user` is, or None when they have not chosen a plan. No query when the user was
+        read with their enrollment and plan (apps.core.auth, API tokens); one otherwise."""
+        if user.__class__.enrollment.is_cached(user):
+            enrollment = getattr(user, "enrollment", None)  # None: read, and there is none
+        else:
+            enrollment = Enrollment.objects.select_related("plan").filter(user=user).first()
         if enrollment is None:
             return None
         enrollment.user = user
-        schedule = Schedule(enrollment, list(Pause.objects.filter(user=user)), now=now)
-        own = {(s.days, s.number): s for s in enrollment.slots.all()}
-        parts = plan_parts(enrollment.plan)
+        return cls(user, enrollment, now=now)
+
+    @cached_property
+    def parts(self) -> PlanParts:
+        return plan_parts(self.enrollment.plan)
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return Schedule(self.enrollment, list(Pause.objects.filter(user=self.user)), now=self.now)
+
+    @cached_property
+    def slot_times(self) -> list[SlotTime]:
+        """The plan's slots at the learner's own times (the plan's, unless they moved one)."""
+        own = {(s.days, s.number): s for s in self.enrollment.slots.all()}
         slot_times = []
-        for slot in parts.slots:
+        for slot in self.parts.slots:
             mine = own.get((slot.days, slot.number)) or SlotTime(
-                enrollment=enrollment, days=slot.days, number=slot.number, start=slot.start, end=slot.end
+                enrollment=self.enrollment, days=slot.days, number=slot.number, start=slot.start, end=slot.end
             )
             mine.activity = slot.activity
             slot_times.append(mine)
-        return cls(user=user, enrollment=enrollment, schedule=schedule, slot_times=slot_times, today=schedule.today, parts=parts)
+        return slot_times
 
     @cached_property
     def topic_progress(self) -> dict[int, tuple[str, date | None]]:
@@ -64,6 +83,11 @@ class Learner:
     def topic_status(self, topic_id: int) -> str:
         found = self.topic_progress.get(topic_id)
         return found[0] if found else TopicProgress.Status.NOT_STARTED
+
+    def slot_numbers_on(self, day: date) -> list[int]:
+        """The numbers of the slots `day` has (from the plan: no query)."""
+        kind = day_kind(day)
+        return [s.number for s in self.parts.slots if s.days == kind]
 
     def slots_on(self, day: date) -> list[SlotTime]:
         kind = day_kind(day)

