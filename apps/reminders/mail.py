@@ -7,14 +7,17 @@ set of queries per learner.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections import defaultdict
-from datetime import timedelta
-from email.charset import QP, Charset
+from datetime import time, timedelta
+from email import message_from_bytes, quoprimime
 from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import cached_property
+from typing import NamedTuple
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +26,7 @@ from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
 
 from apps.curriculum.cache import plan_parts
 from apps.curriculum.models import BlockItem, Resource
@@ -63,6 +67,22 @@ def slot_purpose(activity: str) -> str | None:
     return None
 
 
+def _quote(arg: str) -> str:
+    """A path argument escaped as reverse() escapes it."""
+    return quote(arg, safe=RFC3986_SUBDELIMS + "/~:@")
+
+
+class _SlotTime(NamedTuple):
+    start: time
+    end: time
+
+
+class _CheckIn(NamedTuple):
+    slot: int
+    status: str
+    minutes: int
+
+
 class _Batch:
     """Everything the batch's messages need, loaded in one query per kind."""
 
@@ -83,13 +103,15 @@ class _Batch:
         parts = {e.plan_id: plan_parts(e.plan) for e in self.enrollments.values()}
         self.activities = {(pid, s.days, s.number): s.activity for pid, p in parts.items() for s in p.slots}
         self.slot_times = defaultdict(dict)
-        for s in SlotTime.objects.filter(enrollment__user_id__in=users).select_related("enrollment"):
-            self.slot_times[s.enrollment.user_id][(s.days, s.number)] = s
+        own = SlotTime.objects.filter(enrollment__user_id__in=users).values_list("enrollment__user_id", "days", "number", "start", "end")
+        for uid, days, number, start, end in own:  # tuples, not models: a batch has hundreds
+            self.slot_times[uid][(days, number)] = _SlotTime(start, end)
         self.topics = {pid: p.topics for pid, p in parts.items()}  # in plan order already
         dates = {r.local_date for r in reminders} | {r.local_date - timedelta(days=1) for r in reminders}
         self.checkins = defaultdict(list)
-        for c in CheckIn.objects.filter(user_id__in=users, local_date__in=dates).order_by("slot"):
-            self.checkins[(c.user_id, c.local_date)].append(c)
+        rows = CheckIn.objects.filter(user_id__in=users, local_date__in=dates).order_by("slot")
+        for uid, day, slot, status, minutes in rows.values_list("user_id", "local_date", "slot", "status", "minutes"):
+            self.checkins[(uid, day)].append(_CheckIn(slot, status, minutes))
         self.studied = defaultdict(set)
         studied = CheckIn.objects.filter(user_id__in=users, status=CheckIn.Status.DONE).values_list("user_id", "local_date")
         for uid, day in studied.order_by().distinct():  # no default ordering: DISTINCT on (user, date) only
@@ -114,6 +136,19 @@ class _Batch:
         self.projects_done = set(
             ProjectProgress.objects.filter(user_id__in=users, done=True).values_list("user_id", "item_id")
         )
+
+    @cached_property
+    def urls(self) -> dict[str, str]:
+        """Absolute URLs, reversed once per batch: the per-learner part is put in by str.replace."""
+        mark = "CADENCE-ARG"
+        return {
+            "checkin": absolute(reverse("reminders:checkin", args=[mark])),
+            "snooze": absolute(reverse("reminders:snooze", args=[mark])),
+            "unsubscribe": absolute(reverse("reminders:unsubscribe", args=[mark])),
+            "today": absolute(reverse("progress:today")),
+            "settings": absolute(reverse("reminders:settings")),
+            "mark": mark,
+        }
 
     def next_paper(self, user_id, plan_id, block, topics):
         """The first paper not yet read that belongs with today's block or topics, else the first unread."""
@@ -170,6 +205,7 @@ def _context(batch: _Batch, reminder: Reminder, enrollment: Enrollment) -> dict:
         yesterday_rows.append({"activity": yesterday_activity, "status": c.status, "minutes": c.minutes})
     ahead_by = batch.closed[uid] - planned_to_date(schedule, day)
     link = {"user_id": uid, "local_date": day, "slot": reminder.slot}
+    urls = batch.urls
     return {
         "reminder": reminder,
         "user": reminder.user,
@@ -188,24 +224,12 @@ def _context(batch: _Batch, reminder: Reminder, enrollment: Enrollment) -> dict:
         "streak": current_streak(schedule, batch.studied[uid], day),
         "ahead_by": ahead_by,
         "behind_by": -ahead_by,
-        "checkin_url": absolute(reverse("reminders:checkin", args=[sign_link(**link, action="checkin")])),
-        "snooze_url": absolute(reverse("reminders:snooze", args=[sign_link(**link, action="snooze")])),
-        "today_url": absolute(reverse("progress:today")),
-        "settings_url": absolute(reverse("reminders:settings")),
-        "unsubscribe_url": absolute(reverse("reminders:unsubscribe", args=[batch.settings[uid].unsubscribe_token])),
+        "checkin_url": urls["checkin"].replace(urls["mark"], _quote(sign_link(**link, action="checkin"))),
+        "snooze_url": urls["snooze"].replace(urls["mark"], _quote(sign_link(**link, action="snooze"))),
+        "today_url": urls["today"],
+        "settings_url": urls["settings"],
+        "unsubscribe_url": urls["unsubscribe"].replace(urls["mark"], _quote(batch.settings[uid].unsubscribe_token)),
     }
-
-
-_SMTP_LINES = compat32.clone(linesep="\r\n")  # smtplib sends bytes as they are: SMTP wants CRLF
-_UTF8_8BIT = Charset("utf-8")
-_UTF8_8BIT.body_encoding = None  # 8bit: UTF-8 as it is, nothing to encode (what Django did before 6.0)
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP  # for a part with a line too long for 8bit (998 octets)
-
-
-def _text_part(text: str, subtype: str) -> MIMEText:
-    long_line = any(len(line.encode()) > 998 for line in text.splitlines())
-    return MIMEText(text, subtype, _UTF8_QP if long_line else _UTF8_8BIT)
 
 
 def _address(value: str) -> str:
@@ -217,31 +241,86 @@ def _address(value: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def _part(text: str, subtype: str) -> bytes:
+    """One text/* part, headers and body, with CRLF line ends: 7bit when ASCII, 8bit UTF-8 otherwise,
+    quoted-printable only when a line is longer than SMTP's 998 octets."""
+    lines = _NEWLINES.split(text)
+    data = "\r\n".join(lines).encode()
+    if any(len(line.encode()) > 998 for line in lines):
+        encoding = "quoted-printable"
+        data = quoprimime.body_encode(data.decode("latin-1"), eol="\r\n").encode("ascii")
+    else:
+        encoding = "7bit" if data.isascii() else "8bit"
+    head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n'
+    return head.encode("ascii") + data
+
+
+class _Mime:
+    """A finished message as bytes: what the mail backends ask of `EmailMessage.message()` (`as_bytes`,
+    `as_string`, `get_charset`, headers by name), without building the email package's object tree."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def as_bytes(self, *args, **kwargs) -> bytes:
+        return self.data
+
+    def as_string(self, *args, **kwargs) -> str:
+        return self.data.decode("utf-8")
+
+    def get_charset(self):
+        return None
+
+    def _parsed(self):
+        return message_from_bytes(self.data, policy=compat32)
+
+    def __getitem__(self, name):
+        return self._parsed()[name]
+
+    def get(self, name, default=None):
+        return self._parsed().get(name, default)
+
+
 class ReminderEmail(EmailMultiAlternatives):
-    """A reminder, turned into MIME with the standard library's classic (compat32) classes.
+    """A reminder, its MIME written out directly as bytes.
 
     Django's `message()` builds the MIME with the email package's modern policy, which parses and
-    refolds every header through `email.headerregistry`: about 4 ms a message here, a third of a
-    reminder's whole cost at fan-out (bench/README.md). The classic classes make the same message
-    (multipart/alternative, 8bit UTF-8 parts, quoted-printable for overlong lines, RFC 2047 subject)
-    in a fraction of that.
-    Every backend (SMTP, file, console, locmem) takes it as it is; the SMTP tests parse it back.
+    refolds every header through `email.headerregistry` (about 4 ms a message here), and even the
+    classic `email.mime` classes spend ~3 ms a message generating the bytes: most of a reminder's cost
+    at fan-out (bench/README.md). A reminder is always the same shape (multipart/alternative, a text
+    and an HTML part), so it is written out here: headers RFC 2047-encoded and folded by
+    `email.header.Header`, parts 7bit/8bit UTF-8 with CRLF line ends, quoted-printable only for a line
+    over 998 octets. Every backend (SMTP, file, console, locmem) takes it; a test parses it back.
     """
 
     def message(self, *, policy=None):
-        msg = MIMEMultipart("alternative", policy=_SMTP_LINES)
-        msg.attach(_text_part(self.body, "plain"))
-        for content, mimetype in self.alternatives:
-            msg.attach(_text_part(content, mimetype.partition("/")[2]))
-        msg["Subject"] = Header(str(self.subject), "utf-8") if not str(self.subject).isascii() else str(self.subject)
-        msg["From"] = _address(str(self.extra_headers.get("From", self.from_email)))
-        msg["To"] = ", ".join(_address(a) for a in self.to)
-        msg["Date"] = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
-        msg["Message-ID"] = make_msgid(domain=DNS_NAME)
+        given = [str(self.subject), str(self.from_email), *map(str, self.to), *map(str, self.extra_headers.values())]
+        if any("\r" in value or "\n" in value for value in given):
+            raise ValueError("Header values can't contain newlines")
+        boundary = f"=={secrets.token_hex(16)}=="
+        headers = {
+            "Content-Type": f'multipart/alternative;\r\n boundary="{boundary}"',
+            "MIME-Version": "1.0",
+            "Subject": Header(
+                str(self.subject), "us-ascii" if str(self.subject).isascii() else "utf-8", header_name="Subject"
+            ).encode(linesep="\r\n"),
+            "From": _address(str(self.extra_headers.get("From", self.from_email))),
+            "To": ", ".join(_address(a) for a in self.to),
+            "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            "Message-ID": make_msgid(domain=DNS_NAME),
+        }
         for name, value in self.extra_headers.items():
             if name.lower() not in {"from", "to", "date", "message-id"}:
-                msg[name] = value
-        return msg
+                value = str(value)
+                headers[name] = value if value.isascii() else Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("ascii")
+        parts = [_part(self.body, "plain"), *(_part(content, mimetype.partition("/")[2]) for content, mimetype in self.alternatives)]
+        marker = f"--{boundary}".encode("ascii")
+        body = b"".join(b"\r\n" + marker + b"\r\n" + part for part in parts) + b"\r\n" + marker + b"--\r\n"
+        return _Mime(head + body)
 
 
 def _render(context: dict, to: str, prefs: ReminderSettings) -> EmailMultiAlternatives:

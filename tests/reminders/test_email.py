@@ -168,3 +168,25 @@ def test_the_fast_mime_reads_back_like_djangos(settings):
     assert parsed.get_body(("html",)).get_content() == "<p>正文</p>"
     assert parsed["List-Unsubscribe"].strip() == "<https://cadence.example/r/unsubscribe/x/>"
     assert parsed["Date"] and parsed["Message-ID"]
+
+
+def test_the_mime_folds_long_headers_and_refuses_newlines_in_them(settings):
+    import email
+    from email import policy
+
+    import pytest
+
+    from apps.reminders.mail import ReminderEmail
+
+    subject = "Day 10 of 180 " + "and a very long plan title that goes on " * 4
+    message = ReminderEmail(subject=subject, body="line one\nline two\r\n", to=["a@example.com"], headers={"X-Note": "café"})
+    message.attach_alternative("<p>x</p>", "text/html")
+    raw = message.message().as_bytes()
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject
+    assert parsed["X-Note"] == "café"
+    assert parsed.get_body(("plain",)).get_content().splitlines() == ["line one", "line two"]
+    assert parsed.get_body(("plain",))["Content-Transfer-Encoding"] == "7bit"
+    with pytest.raises(ValueError, match="newlines"):
+        ReminderEmail(subject="a\nBcc: x@example.com", body="b", to=["a@example.com"]).message()
