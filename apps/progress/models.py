@@ -42,7 +42,7 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every write to the learner's own rows (apps.progress.revision): the learner's cached
     # pages are keyed on it, so a change is seen on the next request, in every process.
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
+    revision = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     def __str__(self):
         return f"{self.user} · {self.plan}"
