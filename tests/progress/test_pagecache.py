@@ -209,3 +209,19 @@ def test_a_one_tap_check_in_is_three_queries_and_bumps_the_revision(alice, froze
     row = CheckIn.objects.get(user=alice, local_date=TODAY, slot=1)
     assert (row.status, row.minutes, row.created_at < row.updated_at) == ("skipped", 0, True)
     assert rev(alice) == before + 2
+
+
+def test_an_answer_that_is_not_kept_still_gets_the_real_token(rf, alice, frozen):
+    from django.http import HttpResponse
+    from django.template import engines
+
+    from apps.progress import pagecache
+    from apps.progress.learner import Learner
+
+    request = rf.get("/")
+    request.user = alice
+    template = engines["django"].from_string('<form>{% csrf_token %}</form>')
+    answer = pagecache.page(
+        request, Learner.load(alice), "test", lambda: HttpResponse(template.render({}, request), status=400)
+    )
+    assert answer.status_code == 400 and str(PLACEHOLDER) not in answer.text and "csrfmiddlewaretoken" in answer.text

@@ -18,7 +18,7 @@ EVENING = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 def run(now):
     with time_machine.travel(now, tick=False):
-        outcome = {"sent": 0, "skipped": 0, "retry": 0}
+        outcome = {"sent": 0, "skipped": 0, "retry": 0, "released": 0}
         for batch in services.batches(services.dispatch()):
             for key, value in services.send_batch(batch).items():
                 outcome[key] += value
@@ -185,3 +185,16 @@ def test_snooze_sends_one_more_reminder_thirty_minutes_later_once(learner):
     assert len(mail.outbox) == 2 and "snoozed" in mail.outbox[1].body
     run(EVENING + timedelta(minutes=40))
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_batch_out_of_time_hands_its_unsent_rows_back_for_the_next_tick(learner, monkeypatch, smtp_mailer):
+    users = [learner(f"slow{i}") for i in range(3)]
+    monkeypatch.setattr(services, "SEND_BUDGET", timedelta(seconds=-1))  # out of time before the first message
+    outcome = run(EVENING + timedelta(minutes=1))
+    assert outcome["sent"] == 0 and outcome["released"] == 3
+    assert Reminder.objects.filter(status="pending", claimed_at__isnull=True, attempts=0).count() == 3
+    monkeypatch.setattr(services, "SEND_BUDGET", timedelta(seconds=60))
+    assert run(EVENING + timedelta(minutes=2))["sent"] == 3  # the next tick sends them, once each
+    for user in users:
+        assert len(smtp_mailer.to(user.email)) == 1

@@ -49,8 +49,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             ids = services.dispatch(instant)
-        totals = {"sent": 0, "skipped": 0, "retry": 0}
+        totals = {"sent": 0, "skipped": 0, "retry": 0, "released": 0}
         for batch in services.batches(ids):
             for key, value in services.send_batch(batch, now=instant).items():
                 totals[key] += value
-        self.stdout.write(f"{len(ids)} due: {totals['sent']} sent, {totals['skipped']} skipped (checked in), {totals['retry']} to retry")
+        self.stdout.write(f"{len(ids)} due: {totals['sent']} sent, {totals['skipped']} skipped (checked in), {totals['retry']} to retry"
+                          + (f", {totals['released']} handed back for the next run" if totals["released"] else ""))
