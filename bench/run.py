@@ -34,7 +34,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 # Each endpoint's seconds are split into rounds taken in turn (floor, today, ..., floor, today, ...),
 # and each figure is the median over the rounds: a shared machine's slow minute then weighs on every
 # endpoint alike instead of on whichever was being measured (ratios moved ±30% between whole runs).
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 TARGETS = {"today": 2.5, "api_progress": 2.5, "api_burndown": 2.5, "checkin_post": 2.5, "dashboard": 4.0}
@@ -137,6 +137,11 @@ def combine(runs: list[dict]) -> dict:
     }
 
 
+def paired(numerators: list[float], denominators: list[float]) -> float:
+    """The median of the round-by-round ratios."""
+    return round(statistics.median(n / d for n, d in zip(numerators, denominators, strict=True) if d), 2)
+
+
 def endpoints(prep: dict) -> dict:
     cookie = {"cookie": prep["cookie"]}
     token = {"auth": f"Bearer {prep['token']}"}
@@ -169,14 +174,15 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
             for path, headers in chosen[database].values():
                 wrk(f"http://127.0.0.1:{port}{path}", WARMUP, **headers)
         rounds = {(database, name): [] for database in servers for name in names}
-        for _ in range(ROUNDS):
+        for number in range(ROUNDS):
+            order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))  # no side always first
             for name in names:
-                for database, (_, _, port) in servers.items():
+                for database, (_, _, port) in order:
                     path, headers = chosen[database][name]
                     rounds[(database, name)].append(wrk(f"http://127.0.0.1:{port}{path}", max(SECONDS // ROUNDS, 1), **headers))
         rows = {database: {} for database in servers}
         for (database, name), runs in rounds.items():
-            row = rows[database][name] = {"name": name, **combine(runs)}
+            row = rows[database][name] = {"name": name, **combine(runs), "rounds_p50_ms": [r["p50_ms"] for r in runs]}
             log(f"{database} {name}: {row['rps']} req/s, p50 {row['p50_ms']} ms (rounds: {[r['p50_ms'] for r in runs]})")
             if row["non2xx"] or row["errors"]:
                 log(f"WARNING {database} {name}: {row['non2xx']} non-2xx answers, {row['errors']} errors: not a fair measurement")
@@ -205,10 +211,12 @@ def main():
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env_for(big))  # hashed names, as in production
     both, extra = measure_web({big: USERS, small: 10})
     web, small_rows = both[big], both[small]
-    floor = web["floor"]["p50_ms"]
+    # Ratios are paired: each round's figure against the one taken beside it (the floor of the same
+    # round; the same endpoint on the other database, measured just before or after), and the median of
+    # those. The machine's drift from one minute to the next then cancels out of each pair.
     for row in web.values():
-        row["ratio_to_floor"] = round(row["p50_ms"] / floor, 2) if floor else None
-    scale = {name: round(web[name]["p50_ms"] / small_rows[name]["p50_ms"], 2) for name in small_rows if name != "floor"}
+        row["ratio_to_floor"] = paired(row["rounds_p50_ms"], web["floor"]["rounds_p50_ms"])
+    scale = {name: paired(web[name]["rounds_p50_ms"], small_rows[name]["rounds_p50_ms"]) for name in small_rows if name != "floor"}
 
     log("reminder fan-out")
     fanout = json.loads(run([PY, "bench/fanout.py", str(RESULTS)], env_for(big), timeout=1800).stdout.strip().splitlines()[-1])
