@@ -1,6 +1,7 @@
 """A learner's pages and API answers, cached per learner and keyed on everything they depend on.
 
-A key is made of the learner's revision (bumped by every write to their rows, apps.progress.revision),
+A key is made of the learner's enrollment and its revision (bumped by every write to their rows,
+apps.progress.revision; a new enrollment row starts again at 0, hence its id in the key too),
 their plan's revision (bumped by imports and plan edits), their day 1, timezone and *today's date in
 that timezone*, and the language of the answer. Nothing on these pages depends on anything else (not
 the hour: Today and the dashboard change with the date), so a hit is exactly what would be rendered
@@ -46,7 +47,7 @@ def key(learner, name: str) -> str:
     return ":".join(
         str(part)
         for part in (
-            name, enrollment.user_id, enrollment.revision, plan.pk, plan.revision,
+            name, enrollment.user_id, enrollment.pk, enrollment.revision, plan.pk, plan.revision,
             enrollment.start_date.isoformat(), enrollment.timezone, learner.today.isoformat(), get_language(),
         )
     )

@@ -225,3 +225,15 @@ def test_an_answer_that_is_not_kept_still_gets_the_real_token(rf, alice, frozen)
         request, Learner.load(alice), "test", lambda: HttpResponse(template.render({}, request), status=400)
     )
     assert answer.status_code == 400 and str(PLACEHOLDER) not in answer.text and "csrfmiddlewaretoken" in answer.text
+
+
+def test_an_enrollment_made_again_does_not_find_the_old_ones_pages(alice, alice_client, plan, frozen):
+    from apps.progress.services import enroll
+
+    assert "slot-card is-done" not in alice_client.get("/").text  # kept at the enrollment's revision
+    old = rev(alice)
+    Enrollment.objects.filter(user=alice).delete()  # the admin, say
+    record_checkin(user=alice, local_date=TODAY, slot=1, status="done", minutes=60)  # no enrollment: no bump
+    enroll(user=alice, plan=plan, start_date=date(2026, 11, 1), timezone="Asia/Shanghai", language="en")
+    assert rev(alice) == old  # the same revision, plan, day 1 and timezone: only the row is new
+    assert "slot-card is-done" in alice_client.get("/").text
