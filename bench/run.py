@@ -176,13 +176,20 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
         for database, (_, _, port) in servers.items():
             for path, headers in chosen[database].values():
                 wrk(f"http://127.0.0.1:{port}{path}", WARMUP, **headers)
-        rounds = {(database, name): [] for database in servers for name in names}
-        for number in range(ROUNDS):
-            order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))  # no side always first
-            for name in names:
-                for database, (_, _, port) in order:
-                    path, headers = chosen[database][name]
-                    rounds[(database, name)].append(wrk(f"http://127.0.0.1:{port}{path}", max(SECONDS // ROUNDS, 1), **headers))
+
+        def interleaved(seconds: int, connections: int) -> dict:
+            """Each endpoint on each database, ROUNDS times, taken in turn; which database goes first
+            alternates from round to round, so neither side is always first."""
+            taken = {(database, name): [] for database in servers for name in names}
+            for number in range(ROUNDS):
+                order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))
+                for name in names:
+                    for database, (_, _, port) in order:
+                        path, headers = chosen[database][name]
+                        taken[(database, name)].append(wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, **headers))
+            return taken
+
+        rounds = interleaved(max(SECONDS // ROUNDS, 1), CONNECTIONS)
         rows = {database: {} for database in servers}
         for (database, name), runs in rounds.items():
             row = rows[database][name] = {"name": name, **combine(runs), "rounds_p50_ms": [r["p50_ms"] for r in runs]}
@@ -191,14 +198,7 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
                 log(f"WARNING {database} {name}: {row['non2xx']} non-2xx answers, {row['errors']} errors: not a fair measurement")
         # One request at a time, the databases alternating: the time a request takes, without the
         # queueing that 16 connections on two CPUs add (and with it most of the machine's noise).
-        single = {(database, name): [] for database in servers for name in names}
-        for number in range(ROUNDS):
-            order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))
-            for name in names:
-                for database, (_, _, port) in order:
-                    path, headers = chosen[database][name]
-                    result = wrk(f"http://127.0.0.1:{port}{path}", SINGLE_SECONDS, connections=1, **headers)
-                    single[(database, name)].append(result["p50_ms"])
+        single = {key: [r["p50_ms"] for r in runs] for key, runs in interleaved(SINGLE_SECONDS, 1).items()}
         for (database, name), p50s in single.items():
             rows[database][name]["single_p50_ms"] = p50s
             log(f"{database} {name} one at a time: p50 by round {p50s}")

@@ -382,10 +382,10 @@ def _parse(doc, r: _Reader, plan) -> dict:
 
 
 def _write(parsed, user_doc, name, existing, plan):
-    if existing is None:
-        return _write_rows(parsed, user_doc, name, existing, plan)
-    with revision.batch(existing.pk):  # thousands of rows deleted and made: one bump of the learner's revision
-        return _write_rows(parsed, user_doc, name, existing, plan)
+    with revision.quiet():  # thousands of rows deleted and made (most in bulk, which sends no signals)
+        user, password = _write_rows(parsed, user_doc, name, existing, plan)
+    revision.touch(user.pk)  # one bump of the learner's revision for all of them
+    return user, password
 
 
 def _write_rows(parsed, user_doc, name, existing, plan):
@@ -426,5 +426,4 @@ def _write_rows(parsed, user_doc, name, existing, plan):
         Output.objects.create(user=user, **o)
     if parsed["reminders"] is not None:
         ReminderSettings.objects.update_or_create(user=user, defaults=parsed["reminders"])
-    revision.touch(user.pk)  # the bulk inserts above send no signals
     return user, password

@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cached_property
 
-from django.utils import timezone
-
 from apps.curriculum.cache import PlanParts, plan_parts
 from apps.curriculum.models import Topic
 from apps.progress.models import Enrollment, Pause, SlotTime, TopicProgress
-from apps.progress.schedule import Schedule, day_kind
+from apps.progress.schedule import Schedule, day_kind, local_date
 
 
 class Learner:
@@ -20,7 +18,7 @@ class Learner:
         self.user = user
         self.enrollment = enrollment
         self.now = now
-        self.today: date = (now or timezone.now()).astimezone(enrollment.tz).date()
+        self.today: date = local_date(enrollment.tz, now)
 
     def __repr__(self):
         return f"<Learner {self.user} day 1 {self.enrollment.start_date}, today {self.today}>"

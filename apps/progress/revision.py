@@ -11,7 +11,7 @@ lists the few whose rows no cached page shows (a test checks that the two lists 
 
 Writes through the ORM (`save`, `delete`, `m2m` changes, the admin) bump it through signals, inside
 the write's own transaction. Bulk writes (`update()`, `bulk_create`, raw SQL) send no signals:
-they call `touch()` themselves, as the data import does.
+they call `touch()` themselves, as the data import does (inside `quiet()`, then one `touch()`).
 """
 
 from __future__ import annotations
@@ -29,30 +29,30 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 EXEMPT = {"progress.ApiToken", "reminders.Reminder", "reminders.ReminderSettings", "progress.Enrollment"}
 
 
-_batching: ContextVar[bool] = ContextVar("cadence_revision_batching", default=False)
+_quiet: ContextVar[bool] = ContextVar("cadence_revision_quiet", default=False)
 
 
-def touch(user_id: int | None = None, *, enrollment_id: int | None = None) -> None:
+def touch(user_id: int) -> None:
     """Say that the learner's rows changed (one UPDATE; nothing when they have no enrollment)."""
+    _bump(user_id=user_id)
+
+
+def _bump(**enrollment) -> None:
     from apps.progress.models import Enrollment
 
-    if _batching.get():
-        return
-    if enrollment_id is not None:
-        Enrollment.objects.filter(pk=enrollment_id).update(revision=F("revision") + 1)
-    elif user_id is not None:
-        Enrollment.objects.filter(user_id=user_id).update(revision=F("revision") + 1)
+    if not _quiet.get():
+        Enrollment.objects.filter(**enrollment).update(revision=F("revision") + 1)
 
 
 @contextmanager
-def batch(user_id: int):
-    """Many writes for one learner (an import replacing their data): one bump at the end, not one per row."""
-    token = _batching.set(True)
+def quiet():
+    """No bump for the writes inside (an import replacing thousands of a learner's rows): the caller
+    calls touch() once afterwards."""
+    token = _quiet.set(True)
     try:
         yield
     finally:
-        _batching.reset(token)
-    touch(user_id)
+        _quiet.reset(token)
 
 
 def owner_field(model) -> str | None:
@@ -80,12 +80,12 @@ def tracked_models() -> dict:
     return found
 
 
-def _touch_owner(instance, attname: str) -> None:
-    value = getattr(instance, attname)
-    if attname == "enrollment_id":
-        touch(enrollment_id=value)
-    else:
-        touch(value)
+# How each owner field finds the learner's enrollment row.
+_ENROLLMENT_BY = {"user_id": "user_id", "enrollment_id": "pk"}
+
+
+def _touch_owner(attname: str, value) -> None:
+    _bump(**{_ENROLLMENT_BY[attname]: value})
 
 
 def _gone_with_its_owner(origin) -> bool:
@@ -103,11 +103,11 @@ def connect() -> None:
 
         def saved(sender, instance, attname=attname, raw=False, **kwargs):
             if not raw:  # loaddata: fixtures, not a learner's write
-                _touch_owner(instance, attname)
+                _touch_owner(attname, getattr(instance, attname))
 
         def deleted(sender, instance, attname=attname, origin=None, **kwargs):
             if origin is None or not _gone_with_its_owner(origin):
-                _touch_owner(instance, attname)
+                _touch_owner(attname, getattr(instance, attname))
 
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"revision-save-{model._meta.label}")
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"revision-delete-{model._meta.label}")
@@ -117,10 +117,10 @@ def connect() -> None:
                 if action not in ("post_add", "post_remove", "post_clear"):
                     return
                 if not reverse:
-                    _touch_owner(instance, attname)
+                    _touch_owner(attname, getattr(instance, attname))
                 elif pk_set:  # topic.checkins.add(...): the owners of the rows on the other side
                     for value in owner.objects.filter(pk__in=pk_set).values_list(attname, flat=True).distinct():
-                        touch(**({"enrollment_id": value} if attname == "enrollment_id" else {"user_id": value}))
+                        _touch_owner(attname, value)
 
             m2m_changed.connect(
                 related, sender=m2m.remote_field.through, weak=False, dispatch_uid=f"revision-m2m-{model._meta.label}-{m2m.name}"

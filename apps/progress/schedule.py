@@ -26,6 +26,11 @@ class PausedSpan:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+def local_date(tz: ZoneInfo, now: datetime | None = None) -> date:
+    """The date in `tz` at `now` (default: this instant)."""
+    return (now or timezone.now()).astimezone(tz).date()
+
+
 class Schedule:
     def __init__(
         self,
@@ -51,7 +56,7 @@ class Schedule:
 
     def local_date(self, now: datetime | None = None) -> date:
         """The learner's date at `now` (default: this instant)."""
-        return (now or timezone.now()).astimezone(self.tz).date()
+        return local_date(self.tz, now)
 
     def is_paused(self, day: date) -> bool:
         if not self.pauses:  # most learners, and the charts ask for every date of the plan

@@ -51,7 +51,7 @@ def reset_slot_times(enrollment: Enrollment) -> None:
         ]
     )
     if made:
-        revision.touch(enrollment_id=enrollment.pk)  # bulk inserts send no signals
+        revision.touch(enrollment.user_id)  # bulk inserts send no signals
 
 
 def record_checkin(

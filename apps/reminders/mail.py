@@ -67,6 +67,9 @@ def slot_purpose(activity: str) -> str | None:
     return None
 
 
+_ARG = "CADENCE-ARG"  # stands for a link's token in a URL reversed once per batch
+
+
 def _quote(arg: str) -> str:
     """A path argument escaped as reverse() escapes it."""
     return quote(arg, safe=RFC3986_SUBDELIMS + "/~:@")
@@ -140,14 +143,12 @@ class _Batch:
     @cached_property
     def urls(self) -> dict[str, str]:
         """Absolute URLs, reversed once per batch: the per-learner part is put in by str.replace."""
-        mark = "CADENCE-ARG"
         return {
-            "checkin": absolute(reverse("reminders:checkin", args=[mark])),
-            "snooze": absolute(reverse("reminders:snooze", args=[mark])),
-            "unsubscribe": absolute(reverse("reminders:unsubscribe", args=[mark])),
+            "checkin": absolute(reverse("reminders:checkin", args=[_ARG])),
+            "snooze": absolute(reverse("reminders:snooze", args=[_ARG])),
+            "unsubscribe": absolute(reverse("reminders:unsubscribe", args=[_ARG])),
             "today": absolute(reverse("progress:today")),
             "settings": absolute(reverse("reminders:settings")),
-            "mark": mark,
         }
 
     def next_paper(self, user_id, plan_id, block, topics):
@@ -224,11 +225,11 @@ def _context(batch: _Batch, reminder: Reminder, enrollment: Enrollment) -> dict:
         "streak": current_streak(schedule, batch.studied[uid], day),
         "ahead_by": ahead_by,
         "behind_by": -ahead_by,
-        "checkin_url": urls["checkin"].replace(urls["mark"], _quote(sign_link(**link, action="checkin"))),
-        "snooze_url": urls["snooze"].replace(urls["mark"], _quote(sign_link(**link, action="snooze"))),
+        "checkin_url": urls["checkin"].replace(_ARG, _quote(sign_link(**link, action="checkin"))),
+        "snooze_url": urls["snooze"].replace(_ARG, _quote(sign_link(**link, action="snooze"))),
         "today_url": urls["today"],
         "settings_url": urls["settings"],
-        "unsubscribe_url": urls["unsubscribe"].replace(urls["mark"], _quote(batch.settings[uid].unsubscribe_token)),
+        "unsubscribe_url": urls["unsubscribe"].replace(_ARG, _quote(batch.settings[uid].unsubscribe_token)),
     }
 
 
