@@ -25,7 +25,7 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
-from apps.progress.models import CheckIn, Enrollment, SlotTime  # noqa: E402
+from apps.progress.models import CheckIn, Enrollment  # noqa: E402
 from apps.progress.schedule import day_kind  # noqa: E402
 from apps.reminders.mail import build_messages  # noqa: E402
 from apps.reminders.models import Reminder, ReminderSettings  # noqa: E402
@@ -54,17 +54,23 @@ def wait_for(path, count, timeout, quiet=30):
     return lines(path)
 
 
-def main(results_dir):
+def main(results_dir, rate=0, limit=0):
+    """One fan-out; with `rate`, through workers keeping EMAIL_RATE_PER_SECOND=rate, to the first
+    `limit` learners only, and without the floor."""
     now = timezone.now()
     today = now.date()
     kind = day_kind(today)
     start = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
     users = Enrollment.objects.count()
     # Everyone mid-plan (seed_demo leaves some just past the end) and in UTC, so all are due this minute.
-    Enrollment.objects.update(timezone="UTC", start_date=today - timedelta(days=100))
-    SlotTime.objects.filter(days=kind, number=1).update(start=start.time(), end=(start + timedelta(hours=1)).time())
+    moved = {f"{kind}-1": {"start": f"{start:%H:%M}", "end": f"{start + timedelta(hours=1):%H:%M}"}}
+    Enrollment.objects.update(timezone="UTC", start_date=today - timedelta(days=100), slot_overrides=moved)
     others = [f"{d}-{n}" for d in ("weekday", "weekend") for n in (1, 2, 3) if (d, n) != (kind, 1)]
     ReminderSettings.objects.update(mode="every_slot", disabled_slots=others)
+    if limit:
+        keep = list(Enrollment.objects.order_by("user_id").values_list("user_id", flat=True)[:limit])
+        ReminderSettings.objects.exclude(user_id__in=keep).update(mode="off")
+        users = len(keep)
     CheckIn.objects.filter(local_date=today).delete()
     Reminder.objects.all().delete()
 
@@ -74,7 +80,10 @@ def main(results_dir):
     sink = subprocess.Popen([PY, str(BASE / "bench/smtp_sink.py"), str(port), str(sink_file)], stdout=subprocess.PIPE, text=True)
     sink.stdout.readline()
     queue = f"bench-{os.getpid()}"
-    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "CELERY_QUEUE": queue, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "CELERY_QUEUE": queue, "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_RATE_PER_SECOND": str(rate),
+    }
     workers = [
         subprocess.Popen(
             [
@@ -121,6 +130,16 @@ def main(results_dir):
     recipients = [line.split()[1] for line in got]
     seconds = (max(arrivals) - tick_at) if arrivals else None
     unique = len(set(recipients))
+    if rate:
+        sink.terminate()
+        sink.wait(timeout=30)
+        span = max(arrivals) - min(arrivals) if len(arrivals) > 1 else None
+        print(json.dumps({
+            "users": users, "rate_limit": rate, "seconds": round(seconds, 2) if seconds else None,
+            "messages_per_second": round((len(got) - 1) / span, 2) if span else 0,
+            "duplicates": len(got) - unique, "missing": users - unique,
+        }))
+        return
 
     # The floor: the same messages, built beforehand, over one plain connection to the same sink.
     reminders = list(Reminder.objects.filter(status="sent").select_related("user"))
@@ -159,4 +178,4 @@ def main(results_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], *(int(a) for a in sys.argv[2:4]))

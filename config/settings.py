@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.resources",
     "apps.milestones",
+    "apps.accounts",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
-                "apps.progress.pagecache.placeholders",
             ],
         },
     },
@@ -117,14 +117,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Learners' rendered pages and API answers (apps.progress.pagecache), keyed so that they never go
-# stale: in each process's memory, a few thousand learners' worth (Today ~15 kB, the dashboard ~60 kB).
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "cadence-pages",
-    "TIMEOUT": 36 * 3600,
-    "OPTIONS": {"MAX_ENTRIES": env_int("CADENCE_PAGE_CACHE_ENTRIES", 3000, minimum=10), "CULL_FREQUENCY": 4},
-}
+# Learner data is never cached (pages are rendered afresh); only the plan's own rows are, per
+# process and plan revision (apps.curriculum.cache). Sessions are read from Redis when there is one,
+# written through to the database (read from it while Redis is down, apps.core.sessions): a page then
+# spends no SQL query on its session. Without Redis the
+# embedded default keeps them in the database, since a per-process memory cache would let a session
+# logged out in one process live on in another.
+SESSION_ENGINE = "apps.core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Celery: Redis in production, a broker that lives in files under var/ in the embedded default.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -163,6 +162,9 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cadence <cadence@localhost>")
+# A relay's sending limit (messages a second, across every worker; 0: none): reminders wait their
+# turn instead of being refused (apps.reminders.services.Pace).
+EMAIL_RATE_PER_SECOND = env_int("EMAIL_RATE_PER_SECOND", 0, minimum=0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ModelBackend, reading the learner's enrollment with the user (one query fewer on every page).

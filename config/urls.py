@@ -11,6 +11,7 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("", include("apps.accounts.urls")),
     path("", include("apps.progress.urls")),
     path("", include("apps.dashboard.urls")),
     path("", include("apps.reminders.urls")),

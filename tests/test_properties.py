@@ -4,7 +4,6 @@ every one: no 500 and no unhandled exception, a clear error, and nothing changed
 
 import json
 import os
-from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,12 +13,15 @@ from hypothesis import strategies as st
 from apps.curriculum.models import Plan, Topic
 from apps.curriculum.parsing import PlanFileError
 from apps.curriculum.validation import load_plan_bytes
-from apps.progress.models import CheckIn, Enrollment, SlotTime
+from apps.progress.models import CheckIn, Enrollment
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 2000 if os.environ.get("FAULTS_FULL") else 400
-RULES = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+# Health checks stay on, but one: the examples share their test's function-scoped database fixtures
+# on purpose (each runs in the test's transaction; "a refusal changes nothing" compares the rows before
+# and after each example), which is what that check warns about.
+RULES = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 odd_text = st.one_of(
     st.text(max_size=40),
@@ -126,18 +128,17 @@ def test_the_check_in_api_never_fails_and_refusals_change_nothing(client, alice,
             "enrollment-start_date": odd_text,
             "enrollment-timezone": odd_text,
             "enrollment-language": odd_text,
-            "slots-TOTAL_FORMS": st.one_of(odd_text, st.integers(-5, 2000).map(str)),
-            "slots-INITIAL_FORMS": st.one_of(odd_text, st.integers(-5, 10).map(str)),
-            "slots-0-id": odd_text,
-            "slots-0-start": odd_text,
-            "slots-0-end": odd_text,
+            "slots-weekday-1-start": odd_text,
+            "slots-weekday-1-end": odd_text,
+            "slots-weekday-1-off": odd_text,
+            "slots-weekend-3-start": odd_text,
         },
     )
 )
 def test_the_settings_form_never_fails_and_refusals_change_nothing(alice_client, alice, data):
     def state():
         e = Enrollment.objects.get(user=alice)
-        return (e.plan_id, e.start_date, e.timezone, e.language, sorted(SlotTime.objects.filter(enrollment=e).values_list("start", "end")))
+        return (e.plan_id, e.start_date, e.timezone, e.language, e.slot_overrides)
 
     before = state()
     response = alice_client.post("/settings/", data)
@@ -175,8 +176,10 @@ def test_the_importer_never_fails_on_mangled_markdown(tmp_path_factory, db, cut,
             call_command("import_plan", str(path), slug="mangled", stderr=open(os.devnull, "w"), stdout=open(os.devnull, "w"))  # noqa: SIM115
         assert (Plan.objects.count(), Topic.objects.count()) == (plans, topics)
     else:
-        assert plan["total_days"] >= 1 and plan["phases"]
-        assert date.today()  # a plan that survived is a real plan: checked above
+        # A plan that survived is a whole plan: phases from day 1 to its last day, without gaps.
+        assert plan["total_days"] >= 1 and plan["phases"][0]["start_day"] == 1
+        assert plan["phases"][-1]["end_day"] == plan["total_days"]
+        assert all(a["end_day"] + 1 == b["start_day"] for a, b in zip(plan["phases"], plan["phases"][1:], strict=False))
 
 
 @RULES

@@ -18,8 +18,9 @@ class Plan(models.Model):
     total_days = models.PositiveIntegerField()
     advice = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
-    # Bumped by every import and every change to the plan's rows (apps.curriculum.signals), so each
-    # process knows when its cached copy of the plan (apps.curriculum.cache) is stale.
+    # Bumped by every import, every save of this row and every change to the plan's rows
+    # (apps.curriculum.signals), so each process knows when its cached copy of the plan
+    # (apps.curriculum.cache) is stale. The plan is the only thing Cadence caches.
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -27,6 +28,16 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        bump = not self._state.adding
+        if bump:
+            self.revision = models.F("revision") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+        if bump:
+            self.refresh_from_db(fields=["revision"])
 
     def get_absolute_url(self):
         return reverse("curriculum:overview", args=[self.slug])

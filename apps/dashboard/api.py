@@ -1,15 +1,16 @@
-"""Chart data as JSON: the same functions the dashboard draws from."""
+"""Chart data as JSON: the same functions the dashboard draws from, on the same learner's day."""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from apps.dashboard import charts
-from apps.progress.api import api_view, cached_json, error
+from apps.progress.http import api_view, error
 
 
 @api_view("GET")
 def burndown(request, learner):
-    return cached_json(learner, "api-burndown", lambda: charts.burndown(learner, charts.load_history(learner)).as_json())
+    day = learner.day
+    return JsonResponse(charts.burndown(day, charts.history_of(day)).as_json())
 
 
 @api_view("GET")
@@ -22,12 +23,12 @@ def hours(request, learner):
             return error(400, {"weeks": [_("A whole number of weeks, 1 to 104.")]})
         if not 1 <= weeks <= 104:
             return error(400, {"weeks": [_("A whole number of weeks, 1 to 104.")]})
-    rows = charts.hours(learner, charts.load_history(learner), weeks=weeks)
+    day = learner.day
+    rows = charts.hours(day, charts.history_of(day), weeks=weeks)
     return JsonResponse({
         "slots": [
-            {"key": charts.slot_key(s.days, s.number), "days": s.days, "slot": s.number,
-             "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "activity": s.activity}
-            for s in learner.slot_times
+            {"key": s.key, "days": s.days, "slot": s.number, "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "activity": s.activity}
+            for s in day.slots
         ],
         "weeks": [
             {"start": w.start.isoformat(), "planned": w.planned, "logged": w.logged,

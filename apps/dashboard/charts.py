@@ -1,9 +1,8 @@
 """The numbers behind the dashboard's charts. The pages and the JSON API call these same functions,
 so one set of tests covers both.
 
-Inputs are loaded once per request by `load_history` (two queries: the learner's topic progress and
-their check-ins over the plan's span, as plain rows, not model instances); every series is then
-computed in Python, never a query per day.
+Inputs are the learner's day (apps.progress.summary: their schedule, slots, topic progress and
+check-ins, read once for the page); every series is then computed in Python, never a query per day.
 
 Burn-down, in topic-days (a 3-day topic is 3 topic-days; done and skipped topics are closed):
 - one point per calendar date from the day before day 1 (plan day 0) to the plan's last day, so a
@@ -22,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from apps.progress.learner import Learner
 from apps.progress.models import CheckIn
 from apps.progress.schedule import day_kind
 from apps.progress.stats import CLOSED, week_start
+from apps.progress.summary import LearnerDay, slot_key
 
 FORECAST_WINDOW = 14
 
@@ -39,7 +38,7 @@ class Done(NamedTuple):
 
 @dataclass
 class History:
-    """What the learner has done: closed topics and check-ins, loaded in two queries."""
+    """What the learner has done over the plan's span: closed topics and check-ins."""
 
     closed: list[tuple[date | None, int, int]]  # (closed_on, topic start_day, topic end_day)
     checkins: list[Done]
@@ -50,17 +49,22 @@ class History:
         return sum(end - start + 1 for _, start, end in self.closed)
 
 
-def plan_span(learner: Learner) -> tuple[date, date]:
+def plan_span(day: LearnerDay) -> tuple[date, date]:
     """From day 1 to the date of the plan's last day (later when paused), or today if that is later."""
-    schedule = learner.schedule
-    return schedule.start, max(schedule.date_of(learner.plan.total_days), learner.today)
+    schedule = day.schedule
+    return schedule.start, max(schedule.date_of(day.total_days), day.date)
 
 
-def load_history(learner: Learner) -> History:
-    first, last = plan_span(learner)
-    closed = [(closed_on, topic.start_day, topic.end_day) for topic, closed_on in learner.topics_with(CLOSED)]
-    rows = CheckIn.objects.filter(user=learner.user, local_date__gte=first, local_date__lte=last)
-    checkins = [Done(*row) for row in rows.values_list("local_date", "slot", "status", "minutes")]
+def history_of(day: LearnerDay) -> History:
+    """The day's topic progress and check-ins, over the plan's span (no query: the summary read them)."""
+    first, last = plan_span(day)
+    topics = day.parts.topic_by_id
+    closed = [
+        (closed_on, topics[topic_id].start_day, topics[topic_id].end_day)
+        for topic_id, (status, closed_on, _) in day.progress.items()
+        if status in CLOSED
+    ]
+    checkins = [Done(c.local_date, c.slot, c.status, c.minutes) for c in day.checkins if first <= c.local_date <= last]
     return History(closed=closed, checkins=checkins, first=first, last=last)
 
 
@@ -97,8 +101,8 @@ class Burndown:
         }
 
 
-def burndown(learner: Learner, history: History) -> Burndown:
-    schedule, total, today = learner.schedule, learner.plan.total_days, learner.today
+def burndown(day: LearnerDay, history: History) -> Burndown:
+    schedule, total, today = day.schedule, day.total_days, day.date
     closed_on = defaultdict(int)
     for when, start_day, end_day in history.closed:
         # A topic closed without a date, or before day 1, counts on day 1; one "closed" after today
@@ -150,18 +154,14 @@ class Week:
         return sum(self.logged.values())
 
 
-def slot_key(days: str, number: int) -> str:
-    return f"{days}-{number}"
-
-
-def hours(learner: Learner, history: History, *, weeks: int | None = None) -> list[Week]:
+def hours(day: LearnerDay, history: History, *, weeks: int | None = None) -> list[Week]:
     """Planned and logged minutes per week, per slot; all the plan's weeks, or the last `weeks` to today."""
-    schedule = learner.schedule
-    minutes_of = {slot_key(s.days, s.number): s.minutes for s in learner.slot_times}
+    schedule = day.schedule
+    minutes_of = {s.key: s.minutes for s in day.slots}
     keys = list(minutes_of)
     first_week, last_week = week_start(history.first), week_start(history.last)
     if weeks is not None:
-        last_week = week_start(learner.today)
+        last_week = week_start(day.date)
         first_week = max(first_week, last_week - timedelta(weeks=weeks - 1))
     logged = defaultdict(lambda: defaultdict(int))
     for c in history.checkins:
@@ -189,13 +189,13 @@ class HeatDay:
     state: str  # active, paused, before, finished, future
 
 
-def heatmap(learner: Learner, history: History) -> list[list[HeatDay]]:
+def heatmap(day: LearnerDay, history: History) -> list[list[HeatDay]]:
     """Daily minutes over the plan's weeks: a list of weeks (Monday first), seven days each."""
     per_day = defaultdict(int)
     for c in history.checkins:
         if c.status == CheckIn.Status.DONE:
             per_day[c.local_date] += c.minutes
-    schedule, today = learner.schedule, learner.today
+    schedule, today = day.schedule, day.date
     grid = []
     start = week_start(history.first)
     while start <= history.last:
@@ -221,7 +221,7 @@ class PhaseProgress:
         return round(100 * self.closed / self.days, 1) if self.days else 0.0
 
 
-def phase_progress(learner: Learner, history: History, phases) -> list[PhaseProgress]:
+def phase_progress(history: History, phases) -> list[PhaseProgress]:
     rows = [PhaseProgress(p.number, p.title, p.end_day - p.start_day + 1, 0) for p in phases]
     bounds = [(p.start_day, p.end_day) for p in phases]
     for _, start_day, end_day in history.closed:

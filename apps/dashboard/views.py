@@ -3,67 +3,51 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.dashboard import charts, figures, tables
-from apps.progress import pagecache
-from apps.progress.models import CheckIn
+from apps.progress.display import SlotCard
+from apps.progress.http import with_learner
 from apps.progress.schedule import day_kind
-from apps.progress.stats import planned_to_date, streaks, week_start
-from apps.progress.today import SlotCard
-from apps.progress.views import with_learner
+from apps.progress.stats import week_start
 
 
-def slot_labels(learner) -> dict[str, str]:
-    from django.utils.translation import gettext as _
-
+def slot_labels(slots) -> dict[str, str]:
     names = {"weekday": _("Weekdays"), "weekend": _("Weekend")}
-    return {
-        charts.slot_key(s.days, s.number): f"{names[s.days]} {s.start:%H:%M} {s.activity}" for s in learner.slot_times
-    }
+    return {s.key: f"{names[s.days]} {s.start:%H:%M} {s.activity}" for s in slots}
 
 
 @require_GET
 @with_learner
 def dashboard(request, learner):
-    return pagecache.page(request, learner, "dashboard", lambda: _dashboard(request, learner))
+    day = learner.day
+    history = charts.history_of(day)
+    schedule, today = day.schedule, day.date
+    phases = day.parts.phases
 
-
-def _dashboard(request, learner):
-    history = charts.load_history(learner)
-    plan, schedule, today = learner.plan, learner.schedule, learner.today
-    phases = learner.parts.phases
-    milestones = learner.parts.milestones
-
-    burn = charts.burndown(learner, history)
-    weeks = charts.hours(learner, history)
-    grid = charts.heatmap(learner, history)
-    phase_rows = charts.phase_progress(learner, history, phases)
-    studied = charts.studied_dates(history)
-    streak = streaks(schedule, studied, today)
-    closed = history.closed_topic_days()
-    planned = planned_to_date(schedule, today)
+    burn = charts.burndown(day, history)
+    weeks = charts.hours(day, history)
+    grid = charts.heatmap(day, history)
+    phase_rows = charts.phase_progress(history, phases)
     this_week = next((w for w in weeks if w.start == week_start(today)), None)
-    upcoming = [(m, schedule.date_of(m.day)) for m in milestones]
-    next_milestone = next(((m, due) for m, due in upcoming if due >= today), None)
-    labels = slot_labels(learner)
-
-    todays = {c.slot: c for c in CheckIn.objects.filter(user=learner.user, local_date=today)}
-    cards = [SlotCard(today, slot, todays.get(slot.number), show_topics=False) for slot in learner.slots_on(today)]
+    upcoming = [(m, schedule.date_of(m.day)) for m in day.parts.milestones]
+    labels = slot_labels(day.slots)
+    cards = [SlotCard(s.local_date, s.slot, s.checkin, show_topics=False) for s in day.today_slots]
 
     context = {
         "learner": learner,
-        "plan": plan,
-        "state": schedule.state(today),
+        "plan": day.plan,
+        "state": day.state,
         "day": burn.today,
-        "percent": round(100 * closed / plan.total_days) if plan.total_days else 0,
-        "ahead_by": closed - planned,
-        "behind_by": planned - closed,
-        "streak": streak,
+        "percent": day.percent_closed,
+        "ahead_by": day.ahead_by,
+        "behind_by": day.behind_by,
+        "streak": day.streak,
         "week_logged": this_week.logged_total if this_week else 0,
         "week_planned": this_week.planned_total if this_week else 0,
-        "next_milestone": next_milestone,
-        "days_to_milestone": (next_milestone[1] - today).days if next_milestone else None,
+        "next_milestone": day.next_milestone,
+        "days_to_milestone": (day.next_milestone[1] - today).days if day.next_milestone else None,
         "burn": burn,
         "weeks": weeks,
         "grid": grid,

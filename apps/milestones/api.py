@@ -7,7 +7,7 @@ from apps.milestones import services
 from apps.milestones.forms import CheckForm
 from apps.milestones.models import MilestoneCheck
 from apps.milestones.views import save_check
-from apps.progress.api import _body, _form_errors, api_view, error
+from apps.progress.http import api_view, error, form_errors, json_body
 
 
 def state_json(state) -> dict:
@@ -34,7 +34,7 @@ def item(request, learner, check_id):
     row = MilestoneCheck.objects.select_related("item__milestone").filter(pk=check_id, user=request.user).first()
     if row is None:
         return error(404, {"id": [_("No milestone item %(id)s of yours.") % {"id": check_id}]})
-    data = _body(request)
+    data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"done": true, "evidence": "https://…"}.')]})
     if "done" in data and not isinstance(data["done"], bool):
@@ -43,7 +43,7 @@ def item(request, learner, check_id):
         return error(400, {"evidence": [_("Use text: a link or a short note.")]})
     form = CheckForm({"done": "on" if data.get("done") else "", "evidence": data.get("evidence", row.evidence)})
     if not form.is_valid():
-        return error(400, _form_errors(form))
+        return error(400, form_errors(form))
     save_check(row, form, data, learner.today)
     state = next(s for s in services.states(learner) if s.milestone.pk == row.item.milestone_id)
     return JsonResponse(state_json(state))

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.milestones import services
 from apps.milestones.forms import CheckForm, OutputForm
 from apps.milestones.models import MilestoneCheck, Output, Portfolio
+from apps.progress.http import with_learner
 from apps.progress.learner import Learner
-from apps.progress.views import with_learner
 
 
 @require_GET
@@ -120,7 +120,7 @@ def public_portfolio(request, token):
     })
 
 
-def today_panel(request, *, learner, view, **context):
+def today_panel(request, *, learner, **context):
     """Next milestone with a countdown, a celebration for one met today, and late ones until dealt with."""
     states = services.states(learner)
     upcoming = next((s for s in states if s.state in ("upcoming", "due_soon")), None)

@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
-
-
-class SlotTimeInline(admin.TabularInline):
-    model = SlotTime
-    extra = 0
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
 
 
 @admin.register(Enrollment)
@@ -14,7 +9,6 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_filter = ["plan", "language"]
     list_select_related = ["user", "plan"]
     search_fields = ["user__username", "user__email"]
-    inlines = [SlotTimeInline]
 
 
 @admin.register(CheckIn)
@@ -28,15 +22,9 @@ class CheckInAdmin(admin.ModelAdmin):
 
 @admin.register(TopicProgress)
 class TopicProgressAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "status", "closed_on"]
+    list_display = ["user", "topic", "status", "closed_on", "reviewed_stage"]
     list_filter = ["status"]
     list_select_related = ["user", "topic"]
-
-
-@admin.register(SlotTime)
-class SlotTimeAdmin(admin.ModelAdmin):
-    list_display = ["enrollment", "days", "number", "start", "end"]
-    list_select_related = ["enrollment__user", "enrollment__plan"]
 
 
 @admin.register(ProjectProgress)
@@ -63,9 +51,3 @@ class TopicNoteAdmin(admin.ModelAdmin):
     list_display = ["user", "topic", "updated_at"]
     list_select_related = ["user", "topic"]
     search_fields = ["user__username", "text"]
-
-
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "stage", "reviewed_on"]
-    list_select_related = ["user", "topic"]

@@ -1,80 +1,22 @@
 """JSON API for phone shortcuts and scripts: `Authorization: Bearer <token>` (or the browser session).
-
-Errors are always `{"errors": {field: [messages]}}`: 400 for bad input, 401 for a missing or bad
-token, 404 for anything that is not the caller's or not there, 405 for a wrong method.
+The plumbing (authentication, errors, bodies) is apps.progress.http's; a learner's figures come from
+apps.progress.summary, like every page's.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-from functools import wraps
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
-from django.utils import translation
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from apps.curriculum.models import Topic
-from apps.progress import pagecache, services, stats
+from apps.progress import services
 from apps.progress.forms import CheckInForm, TopicStatusForm
-from apps.progress.learner import Learner
+from apps.progress.http import api_view, error, form_errors, json_body
 from apps.progress.models import CheckIn
-from apps.progress.services import user_for_token
 
 MAX_RANGE_DAYS = 1000
-
-
-def error(status: int, errors: dict) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=status)
-
-
-def _csrf_failure(request) -> bool:
-    """Session-authenticated writes still need the CSRF token; a Bearer token does not."""
-    check = CsrfViewMiddleware(lambda r: None)
-    return check.process_view(request, None, (), {}) is not None
-
-
-def api_view(*methods):
-    def decorator(view):
-        @login_not_required
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            if header:
-                scheme, _space, raw = header.partition(" ")
-                user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
-                if user is None:
-                    return error(401, {"token": [_("Missing or invalid token: send Authorization: Bearer <token>.")]})
-                request.user = user
-            elif not request.user.is_authenticated:
-                return error(401, {"token": [_("Missing or invalid token: send Authorization: Bearer <token>.")]})
-            elif request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
-                return error(403, {"csrf": [_("CSRF token missing or incorrect.")]})
-            if request.method not in methods:
-                response = error(405, {"method": [_("Use %(methods)s.") % {"methods": " / ".join(methods)}]})
-                response["Allow"] = ", ".join(methods)
-                return response
-            learner = Learner.load(request.user)
-            if learner is None:
-                return error(404, {"enrollment": [_("You are not enrolled in a plan yet.")]})
-            with translation.override(learner.enrollment.language):  # answers in the learner's language
-                return view(request, learner, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _body(request) -> dict | None:
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _wrong_types(data: dict, kinds: dict) -> dict:
@@ -92,10 +34,6 @@ def _wrong_types(data: dict, kinds: dict) -> dict:
     return wrong
 
 
-def _form_errors(form) -> dict:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-
-
 def checkin_json(checkin: CheckIn) -> dict:
     return {
         "id": checkin.pk,
@@ -104,14 +42,14 @@ def checkin_json(checkin: CheckIn) -> dict:
         "status": checkin.status,
         "minutes": checkin.minutes,
         "note": checkin.note,
-        "topics": checkin.topic_keys if hasattr(checkin, "topic_keys") else sorted(t.key for t in checkin.topics.all()),
+        "topics": sorted(t.key for t in checkin.topics.all()),
     }
 
 
 @api_view("GET", "POST")
 def checkins(request, learner):
     if request.method == "POST":
-        data = _body(request)
+        data = json_body(request)
         if data is None:
             return error(400, {"body": [_('Send a JSON object such as {"date": "2026-03-08", "slot": 1, "status": "done"}.')]})
         wrong = _wrong_types(data, {"date": str, "status": str, "note": str, "slot": int, "minutes": int})
@@ -119,11 +57,12 @@ def checkins(request, learner):
             return error(400, wrong)
         form = CheckInForm(data, learner=learner)
         if not form.is_valid():
-            return error(400, _form_errors(form))
+            return error(400, form_errors(form))
         cleaned = form.cleaned_data
         checkin, created = services.record_checkin(
             user=request.user, local_date=cleaned["date"], slot=cleaned["slot"], status=cleaned["status"],
-            minutes=cleaned["minutes"], note=cleaned["note"], topics=cleaned["topics"] if "topics" in data else None,
+            minutes=cleaned["minutes"], note=cleaned["note"] if "note" in data else None,
+            topics=cleaned["topics"] if "topics" in data else None,
         )
         return JsonResponse(checkin_json(checkin), status=201 if created else 200)
 
@@ -155,53 +94,27 @@ def topic(request, learner, key):
     topic_ = Topic.objects.filter(plan=learner.plan, key=key).first()
     if topic_ is None:
         return error(404, {"key": [_("No topic %(key)s in your plan.") % {"key": key[:20]}]})
-    data = _body(request)
+    data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"status": "done"}.')]})
     form = TopicStatusForm(data)
     if not form.is_valid():
-        return error(400, _form_errors(form))
+        return error(400, form_errors(form))
     progress = services.set_topic_status(user=request.user, topic=topic_, status=form.cleaned_data["status"], local_date=learner.today)
     return JsonResponse({"key": topic_.key, "title": topic_.title, "status": progress.status})
 
 
-def cached_json(learner, name: str, build) -> HttpResponse:
-    """A JSON answer (a dict from `build()`), cached for the learner until their data or date changes."""
-    body = pagecache.cached(learner, name, lambda: JsonResponse(build()).content)  # bytes
-    return HttpResponse(body, content_type="application/json")
-
-
 @api_view("GET")
 def progress(request, learner):
-    return cached_json(learner, "api-progress", lambda: _progress(learner))
-
-
-def _progress(learner) -> dict:
-    schedule, today = learner.schedule, learner.today
-    user = learner.user
-    # One pass over the learner's done check-ins (a few hundred rows at most) gives both the studied
-    # dates for the streaks and the minutes: one query instead of a DISTINCT and a SUM.
-    week_first = stats.week_start(today)
-    studied, sums = set(), {"total": 0, "week": 0, "today": 0}
-    done = CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).order_by()
-    for local_date, minutes in done.values_list("local_date", "minutes"):
-        studied.add(local_date)
-        sums["total"] += minutes
-        if week_first <= local_date <= today:
-            sums["week"] += minutes
-            if local_date == today:
-                sums["today"] += minutes
-    streak = stats.streaks(schedule, studied, today)
-    closed = stats.topic_days_closed(learner)
-    planned = stats.planned_to_date(schedule, today)
-    return {
+    day = learner.day
+    return JsonResponse({
         "plan": learner.plan.slug,
-        "day": max(0, min(schedule.day_number(today), learner.plan.total_days)),
-        "total_days": learner.plan.total_days,
-        "state": schedule.state(today),
-        "paused_days": schedule.paused_days_through(today),
-        "streak": {"current": streak.current, "longest": streak.longest},
-        "topic_days": {"total": learner.plan.total_days, "done": closed, "planned_to_date": planned},
-        "ahead_by": closed - planned,
-        "minutes": sums,
-    }
+        "day": max(0, min(day.schedule.day_number(day.date), day.total_days)),
+        "total_days": day.total_days,
+        "state": day.state,
+        "paused_days": day.schedule.paused_days_through(day.date),
+        "streak": {"current": day.streak.current, "longest": day.streak.longest},
+        "topic_days": {"total": day.total_days, "done": day.topic_days_closed, "planned_to_date": day.planned_to_date},
+        "ahead_by": day.ahead_by,
+        "minutes": {"today": day.minutes_today, "week": day.minutes_week, "total": day.minutes_total},
+    })

@@ -7,6 +7,4 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress")
 
     def ready(self):
-        from apps.progress import revision, signals  # noqa: F401
-
-        revision.connect()
+        from apps.progress import signals  # noqa: F401

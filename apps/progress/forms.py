@@ -3,13 +3,13 @@ so a bad value gets the same message wherever it comes from."""
 
 from django import forms
 from django.db.models import Sum
-from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.validators import http_only
 from apps.curriculum.models import Plan
-from apps.progress.models import CheckIn, Enrollment, SlotTime, TopicNote, TopicProgress, timezone_choices
+from apps.progress.models import CheckIn, Enrollment, TopicNote, TopicProgress, timezone_choices
+from apps.progress.summary import learner_slots, slot_key
 
 MAX_NOTE = 20_000
 DAY_MINUTES = 24 * 60
@@ -30,37 +30,59 @@ class EnrollmentForm(forms.ModelForm):
         self.fields["language"].choices = Enrollment._meta.get_field("language").choices
 
 
-class SlotTimeForm(forms.ModelForm):
-    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+class SlotOverridesForm(forms.Form):
+    """The learner's times for each of the plan's study slots, and the slots they don't do. Only
+    differences from the plan are kept (`overrides()`): a slot at the plan's times follows the plan,
+    so a re-imported plan that moves it moves it for the learner too."""
 
-    class Meta:
-        model = SlotTime
-        fields = ["start", "end"]
+    def __init__(self, *args, plan_slots, overrides: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_slots = list(plan_slots)
+        mine = {s.key: s for s in learner_slots(self.plan_slots, overrides)}
+        for slot in self.plan_slots:
+            key = slot_key(slot.days, slot.number)
+            current = mine.get(key, slot)
+            self.fields[f"{key}-start"] = forms.TimeField(
+                label=_("Start"), required=False, initial=current.start, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            )
+            self.fields[f"{key}-end"] = forms.TimeField(
+                label=_("End"), required=False, initial=current.end, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            )
+            self.fields[f"{key}-off"] = forms.BooleanField(label=_("Not for me"), required=False, initial=key not in mine)
+
+    @property
+    def rows(self):
+        """(plan slot, start field, end field, off field) per slot, for the template."""
+        for slot in self.plan_slots:
+            key = slot_key(slot.days, slot.number)
+            yield slot, self[f"{key}-start"], self[f"{key}-end"], self[f"{key}-off"]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") is not None and cleaned.get("start") == cleaned.get("end"):
-            raise forms.ValidationError(_("A slot must end at a different time than it starts."))
+        for slot in self.plan_slots:
+            key = slot_key(slot.days, slot.number)
+            if cleaned.get(f"{key}-off"):
+                continue
+            start, end = cleaned.get(f"{key}-start"), cleaned.get(f"{key}-end")
+            if f"{key}-start" in self.errors or f"{key}-end" in self.errors:
+                continue
+            if start is None or end is None:
+                self.add_error(f"{key}-start", _("Give the slot a start and an end, or tick “Not for me”."))
+            elif start == end:
+                self.add_error(f"{key}-end", _("A slot must end at a different time than it starts."))
         return cleaned
 
-
-class BaseSlotTimeFormSet(BaseModelFormSet):
-    def clean(self):
-        super().clean()
-        # An id outside the learner's own slots is not found in the queryset, and Django would
-        # silently treat it as a new row; refuse it instead.
-        if any(form.instance.pk is None for form in self.initial_forms):
-            raise forms.ValidationError(_("These study slots are not yours to change."))
-
-
-# A plan's rhythm has a handful of slots; a post claiming thousands of forms is refused (and answered
-# quickly) rather than rendered back form by form.
-MAX_SLOTS = 24
-SlotTimeFormSet = modelformset_factory(
-    SlotTime, form=SlotTimeForm, formset=BaseSlotTimeFormSet, extra=0, can_delete=False,
-    max_num=MAX_SLOTS, absolute_max=MAX_SLOTS, validate_max=True,
-)
+    def overrides(self) -> dict:
+        found = {}
+        for slot in self.plan_slots:
+            key = slot_key(slot.days, slot.number)
+            if self.cleaned_data.get(f"{key}-off"):
+                found[key] = {"off": True}
+                continue
+            start, end = self.cleaned_data[f"{key}-start"], self.cleaned_data[f"{key}-end"]
+            if (start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)) != (slot.start, slot.end):
+                found[key] = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+        return found
 
 
 class TopicKeysField(forms.Field):
@@ -120,9 +142,7 @@ class CheckInForm(forms.Form):
         day, number = cleaned.get("date"), cleaned.get("slot")
         if day is None or number is None:
             return cleaned
-        # Which slots a day has is the plan's (the plan cache); the learner's own times are read only
-        # when the slot's length is needed.
-        numbers = self.learner.slot_numbers_on(day)
+        numbers = [s.number for s in self.learner.slots_on(day)]
         if number not in numbers:
             self.add_error("slot", _("There is no slot %(slot)s on %(day)s (slots that day: %(numbers)s).") % {
                 "slot": number, "day": date_format(day, "l"), "numbers": ", ".join(map(str, numbers)) or "-"})

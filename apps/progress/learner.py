@@ -1,6 +1,7 @@
-"""A learner as the pages see them: enrollment and plan in one query; pauses (the schedule) and slot
-times each in one more, when a page first asks for them (a cached page never does). The plan's own
-rows come from the per-process plan cache, apps.curriculum.cache."""
+"""A learner as a request sees them: the user with their enrollment and plan (read in the same query
+as the user, apps.core.auth), and, when a page asks, their day (apps.progress.summary) or just their
+schedule. The plan's own rows come from the per-process plan cache; the learner's slots are derived
+from it and the enrollment's overrides, with no query."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import date, datetime
 from functools import cached_property
 
 from apps.curriculum.cache import PlanParts, plan_parts
-from apps.curriculum.models import Topic
-from apps.progress.models import Enrollment, Pause, SlotTime, TopicProgress
-from apps.progress.schedule import Schedule, day_kind, local_date
+from apps.progress.models import Enrollment
+from apps.progress.schedule import Schedule, local_date
+from apps.progress.summary import LearnerDay, StudySlot, learner_slots, load_pauses, slots_on, summarize
 
 
 class Learner:
@@ -45,51 +46,28 @@ class Learner:
         return plan_parts(self.enrollment.plan)
 
     @cached_property
+    def day(self) -> LearnerDay:
+        """Today, as apps.progress.summary answers it (three queries)."""
+        return summarize([self.enrollment], now=self.now)[self.user.pk]
+
+    def day_on(self, when: date) -> LearnerDay:
+        """Another date's day (a past day's page)."""
+        return summarize([self.enrollment], now=self.now, dates={self.user.pk: when})[self.user.pk]
+
+    @cached_property
     def schedule(self) -> Schedule:
-        return Schedule(self.enrollment, list(Pause.objects.filter(user=self.user)), now=self.now)
+        """The learner's schedule: the day's, if the day was read; else from their pauses (one query)."""
+        if "day" in self.__dict__:
+            return self.day.schedule
+        pauses = load_pauses([self.user.pk]).get(self.user.pk, [])
+        return Schedule(self.enrollment.start_date, self.enrollment.tz, pauses, total_days=self.plan.total_days, now=self.now)
 
     @cached_property
-    def slot_times(self) -> list[SlotTime]:
-        """The plan's slots at the learner's own times (the plan's, unless they moved one)."""
-        own = {(s.days, s.number): s for s in self.enrollment.slots.all()}
-        slot_times = []
-        for slot in self.parts.slots:
-            mine = own.get((slot.days, slot.number)) or SlotTime(
-                enrollment=self.enrollment, days=slot.days, number=slot.number, start=slot.start, end=slot.end
-            )
-            mine.activity = slot.activity
-            slot_times.append(mine)
-        return slot_times
+    def slots(self) -> tuple[StudySlot, ...]:
+        return learner_slots(self.parts.slots, self.enrollment.slot_overrides)
 
-    @cached_property
-    def topic_progress(self) -> dict[int, tuple[str, date | None]]:
-        """The learner's status and closing date of each topic of their plan they have touched (one query,
-        at most one row per topic: what Today, the dashboard and the API all read)."""
-        rows = TopicProgress.objects.filter(user=self.user, topic__plan=self.plan)
-        return {topic_id: (status, closed_on) for topic_id, status, closed_on in rows.values_list("topic_id", "status", "closed_on")}
+    def slots_on(self, day: date) -> list[StudySlot]:
+        return slots_on(self.slots, day)
 
-    def topics_with(self, statuses) -> list[tuple[Topic, date | None]]:
-        """The plan's topics (from the plan cache) whose status is one of `statuses`, each with the date
-        it was closed on."""
-        topics = self.parts.topic_by_id
-        return [
-            (topics[topic_id], closed_on)
-            for topic_id, (status, closed_on) in self.topic_progress.items()
-            if status in statuses and topic_id in topics
-        ]
-
-    def topic_status(self, topic_id: int) -> str:
-        found = self.topic_progress.get(topic_id)
-        return found[0] if found else TopicProgress.Status.NOT_STARTED
-
-    def slot_numbers_on(self, day: date) -> list[int]:
-        """The numbers of the slots `day` has (from the plan: no query)."""
-        kind = day_kind(day)
-        return [s.number for s in self.parts.slots if s.days == kind]
-
-    def slots_on(self, day: date) -> list[SlotTime]:
-        kind = day_kind(day)
-        return [s for s in self.slot_times if s.days == kind]
-
-    def slot_on(self, day: date, number: int) -> SlotTime | None:
+    def slot_on(self, day: date, number: int) -> StudySlot | None:
         return next((s for s in self.slots_on(day) if s.number == number), None)

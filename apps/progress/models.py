@@ -1,7 +1,9 @@
-"""A learner's side of the plan: the enrollment (plan, day 1, timezone, slot times), check-ins and topic progress.
+"""A learner's side of the plan: the enrollment (plan, day 1, timezone, own slot times), check-ins and topic progress.
 
 Check-ins name their slot by number, not by a foreign key to the plan's Slot row, so re-importing
-a plan can never delete anyone's history.
+a plan can never delete anyone's history. A learner's study slots are the plan's rhythm; the
+enrollment keeps only where the learner differs from it (`slot_overrides`), so a re-imported plan's
+new, moved or removed slot is everyone's at once (apps.progress.summary.learner_slots).
 """
 
 from zoneinfo import ZoneInfo, available_timezones
@@ -12,7 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.curriculum.models import BlockItem, Plan, Slot, Topic, minutes_between
+from apps.curriculum.models import BlockItem, Plan, Topic
 
 
 def validate_timezone(value: str) -> None:
@@ -40,9 +42,11 @@ class Enrollment(models.Model):
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Bumped by every write to the learner's own rows (apps.progress.revision): the learner's cached
-    # pages are keyed on it, so a change is seen on the next request, in every process.
-    revision = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+    # Only the learner's differences from the plan's rhythm, by slot key ("weekday-1"):
+    # {"start": "05:30", "end": "06:30"} for a moved slot, {"off": true} for one they don't do.
+    # Read with the enrollment itself (no query of its own on any page); checked by
+    # apps.progress.forms.SlotOverridesForm and the data import.
+    slot_overrides = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f"{self.user} · {self.plan}"
@@ -52,25 +56,7 @@ class Enrollment(models.Model):
         return ZoneInfo(self.timezone)
 
 
-class SlotTime(models.Model):
-    """When this learner does one of the plan's study slots (the plan's time unless they moved it)."""
-
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="slots")
-    days = models.CharField(max_length=10, choices=Slot.Days.choices)
-    number = models.PositiveSmallIntegerField()
-    start = models.TimeField()
-    end = models.TimeField()
-
-    class Meta:
-        ordering = ["enrollment", "days", "number"]
-        constraints = [models.UniqueConstraint(fields=["enrollment", "days", "number"], name="slot_time_unique")]
-
-    def __str__(self):
-        return f"{self.days} {self.number}: {self.start:%H:%M}-{self.end:%H:%M}"
-
-    @property
-    def minutes(self) -> int:
-        return minutes_between(self.start, self.end)
+REVIEW_STAGES = (1, 7, 30)
 
 
 class TopicProgress(models.Model):
@@ -84,6 +70,9 @@ class TopicProgress(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     closed_on = models.DateField(null=True, blank=True, help_text=_("Local date the topic was marked done or skipped."))
+    # Reviews of a done topic come 1, 7 and 30 days after it was closed (REVIEW_STAGES); this is the
+    # last stage the learner dismissed (0: none), kept on the progress row so Today reads it for free.
+    reviewed_stage = models.PositiveSmallIntegerField(default=0, db_default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -114,7 +103,6 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.local_date} · slot {self.slot} · {self.status}"
-
 
 
 class ProjectProgress(models.Model):
@@ -190,20 +178,3 @@ class TopicNote(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.topic.key}"
-
-
-class Review(models.Model):
-    """A review of a done topic, dismissed by the learner; stages come 1, 7 and 30 days after it was done."""
-
-    STAGES = (1, 7, 30)
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="reviews")
-    stage = models.PositiveSmallIntegerField()
-    reviewed_on = models.DateField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "topic", "stage"], name="review_once")]
-
-    def __str__(self):
-        return f"{self.user} · {self.topic.key} · +{self.stage}d"

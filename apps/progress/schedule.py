@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from apps.progress.models import Enrollment, Pause
-
 
 @dataclass(frozen=True)
 class PausedSpan:
@@ -32,27 +30,17 @@ def local_date(tz: ZoneInfo, now: datetime | None = None) -> date:
 
 
 class Schedule:
+    """A learner's plan days: day 1 on `start`, in timezone `tz`, standing still on paused days."""
+
     def __init__(
-        self,
-        enrollment: Enrollment,
-        pauses: list[Pause] | list[PausedSpan],
-        *,
-        total_days: int | None = None,
-        now: datetime | None = None,
+        self, start: date, tz: ZoneInfo, pauses: list[PausedSpan], *, total_days: int, now: datetime | None = None
     ):
-        self.start = enrollment.start_date
-        self.tz = ZoneInfo(enrollment.timezone)
+        self.start = start
+        self.tz = tz
         # A pause still open is taken to end today when looking ahead (the learner resumes tomorrow).
         self.today = self.local_date(now)
-        self.total_days = total_days if total_days is not None else enrollment.plan.total_days
-        self.pauses = sorted(
-            (p if isinstance(p, PausedSpan) else PausedSpan(p.start_date, p.end_date) for p in pauses),
-            key=lambda p: p.start,
-        )
-
-    @classmethod
-    def for_enrollment(cls, enrollment: Enrollment) -> Schedule:
-        return cls(enrollment, list(Pause.objects.filter(user_id=enrollment.user_id)))
+        self.total_days = total_days
+        self.pauses = sorted(pauses, key=lambda p: p.start)
 
     def local_date(self, now: datetime | None = None) -> date:
         """The learner's date at `now` (default: this instant)."""

@@ -11,119 +11,67 @@ import secrets
 from contextlib import nullcontext
 from datetime import date, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.curriculum.models import BlockItem, Plan, Topic
-from apps.progress import revision
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
 
 TOKEN_PREFIX = "cad_"
 
 
 @transaction.atomic
 def enroll(*, user, plan: Plan, start_date: date, timezone: str, language: str | None = None) -> Enrollment:
-    """Enroll `user` in `plan` (or move their enrollment to it), with the plan's slot times as theirs."""
-    enrollment, created = Enrollment.objects.update_or_create(
-        user=user,
-        defaults={"plan": plan, "start_date": start_date, "timezone": timezone},
-        create_defaults={"plan": plan, "start_date": start_date, "timezone": timezone, "language": language or "en"},
-    )
-    if language and not created and enrollment.language != language:
-        enrollment.language = language
-        enrollment.save(update_fields=["language"])
-    reset_slot_times(enrollment)
+    """Enroll `user` in `plan` (or move their enrollment to it). Their slots are the plan's rhythm;
+    times they moved are kept while the plan stays the same and dropped with a change of plan."""
+    enrollment = Enrollment.objects.select_for_update().filter(user=user).first()
+    if enrollment is None:
+        return Enrollment.objects.create(
+            user=user, plan=plan, start_date=start_date, timezone=timezone, language=language or "en"
+        )
+    if enrollment.plan_id != plan.pk:
+        enrollment.slot_overrides = {}
+    enrollment.plan, enrollment.start_date, enrollment.timezone = plan, start_date, timezone
+    enrollment.language = language or enrollment.language
+    enrollment.save()
     return enrollment
 
 
-def reset_slot_times(enrollment: Enrollment) -> None:
-    """Give the learner the plan's slot times, keeping times they set for slots the plan still has."""
-    plan_slots = list(enrollment.plan.slots.all())
-    plan_keys = {(p.days, p.number) for p in plan_slots}
-    existing = list(enrollment.slots.all())
-    enrollment.slots.exclude(pk__in=[s.pk for s in existing if (s.days, s.number) in plan_keys]).delete()
-    mine = {(s.days, s.number) for s in existing}
-    made = SlotTime.objects.bulk_create(
-        [
-            SlotTime(enrollment=enrollment, days=p.days, number=p.number, start=p.start, end=p.end)
-            for p in plan_slots
-            if (p.days, p.number) not in mine
-        ]
-    )
-    if made:
-        revision.touch(enrollment.user_id)  # bulk inserts send no signals
-
-
 def record_checkin(
-    *, user, local_date: date, slot: int, status: str, minutes: int, note: str = "", topics: list[Topic] | None = None
+    *, user, local_date: date, slot: int, status: str, minutes: int, note: str | None = None, topics: list[Topic] | None = None
 ) -> tuple[CheckIn, bool]:
-    """Create or update the one check-in for (user, date, slot); True when it was created.
+    """Create or update the one check-in for (user, date, slot); True when it was created. A note or
+    topics left out (None) keep what the check-in had.
 
-    The unique constraint on (user, local_date, slot) is the guarantee: a double tap that races
-    past the first lookup fails its INSERT and becomes an update instead of a second row.
+    The unique constraint on (user, local_date, slot) is the guarantee: a double tap that races past
+    the first lookup fails its INSERT, and update_or_create then finds and updates the row the other
+    tap made, on every database.
     """
-    if topics is None and connection.vendor == "postgresql":
-        return _upsert_checkin(user, local_date, slot, status, minutes, note)
-    values = {"status": status, "minutes": minutes, "note": note}
-    for attempt in range(2):
-        try:
-            # update_or_create is a transaction of its own; an outer one (a savepoint inside it, two
-            # more round trips) only when the topics must be saved with the row.
-            with transaction.atomic() if topics is not None else nullcontext():
-                checkin, created = CheckIn.objects.select_for_update().update_or_create(
-                    user=user, local_date=local_date, slot=slot, defaults=values
-                )
-                if topics is not None:
-                    checkin.topics.set(topics)
-                return checkin, created
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-# The check-in without topics (the one-tap button, the phone shortcut) is the hottest write: on
-# PostgreSQL it is one statement and one round trip. The row is inserted or updated atomically by
-# ON CONFLICT (so two racing taps still make exactly one row; `xmax = 0` only for a fresh insert), the
-# learner's revision is bumped in the same statement (the signals a save would send are not sent), and
-# the keys of the topics the row already had come back for the answer.
-_UPSERT = """
-WITH up AS (
-    INSERT INTO progress_checkin (user_id, local_date, slot, status, minutes, note, created_at, updated_at)
-    VALUES (%(user)s, %(date)s, %(slot)s, %(status)s, %(minutes)s, %(note)s, %(now)s, %(now)s)
-    ON CONFLICT (user_id, local_date, slot) DO UPDATE
-        SET status = EXCLUDED.status, minutes = EXCLUDED.minutes, note = EXCLUDED.note, updated_at = EXCLUDED.updated_at
-    RETURNING id, created_at, xmax = 0 AS created
-), bumped AS (
-    UPDATE progress_enrollment SET revision = revision + 1 WHERE user_id = %(user)s
-)
-SELECT up.id, up.created_at, up.created,
-       ARRAY(SELECT t.key FROM progress_checkin_topics ct JOIN curriculum_topic t ON t.id = ct.topic_id
-             WHERE ct.checkin_id = up.id)
-FROM up
-"""
-
-
-def _upsert_checkin(user, local_date, slot, status, minutes, note) -> tuple[CheckIn, bool]:
-    now = timezone.now()
-    params = {"user": user.pk, "date": local_date, "slot": slot, "status": status, "minutes": minutes, "note": note, "now": now}
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, params)
-        pk, created_at, created, keys = cursor.fetchone()
-    checkin = CheckIn(
-        pk=pk, user=user, local_date=local_date, slot=slot, status=status, minutes=minutes, note=note,
-        created_at=created_at, updated_at=now,
-    )
-    checkin._state.adding = False
-    checkin.topic_keys = sorted(keys)  # what checkin_json answers with, without asking again
+    values = {"status": status, "minutes": minutes}
+    if note is not None:
+        values["note"] = note
+    # An outer transaction (a savepoint inside it, two more round trips) only when the topics must be
+    # saved with the row.
+    with transaction.atomic() if topics is not None else nullcontext():
+        checkin, created = CheckIn.objects.update_or_create(
+            user=user, local_date=local_date, slot=slot, defaults=values, create_defaults={"note": "", **values}
+        )
+        if topics is not None:
+            checkin.topics.set(topics)
     return checkin, created
 
 
+@transaction.atomic
 def set_topic_status(*, user, topic: Topic, status: str, local_date: date) -> TopicProgress:
+    """Set a topic's status. Closing it (done or skipped) dates it; marking it with the status it
+    already has changes nothing, so a second tap on Done keeps its date and its reviews."""
     closed = status in (TopicProgress.Status.DONE, TopicProgress.Status.SKIPPED)
-    progress, _ = TopicProgress.objects.update_or_create(
+    progress, created = TopicProgress.objects.select_for_update().get_or_create(
         user=user, topic=topic, defaults={"status": status, "closed_on": local_date if closed else None}
     )
+    if not created and progress.status != status:
+        progress.status, progress.closed_on, progress.reviewed_stage = status, local_date if closed else None, 0
+        progress.save(update_fields=["status", "closed_on", "reviewed_stage", "updated_at"])
     return progress
 
 
@@ -182,8 +130,11 @@ def save_note(*, user, topic: Topic, text: str) -> TopicNote:
     return note
 
 
-def dismiss_review(*, user, topic: Topic, stage: int, local_date: date) -> None:
-    Review.objects.get_or_create(user=user, topic=topic, stage=stage, defaults={"reviewed_on": local_date})
+def dismiss_review(*, user, topic: Topic, stage: int) -> None:
+    """Mark a done topic's review of `stage` days (and every earlier one) as done."""
+    TopicProgress.objects.filter(user=user, topic=topic, status=TopicProgress.Status.DONE, reviewed_stage__lt=stage).update(
+        reviewed_stage=stage, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Figures about a learner's progress, each from a fixed number of queries however long the history.
+"""Figures about a learner's progress, as pure functions of what apps.progress.summary has read.
 
 - Streaks count local dates with at least one slot checked in as done; paused dates are stepped
   over (they neither break nor extend a streak), and today without a check-in yet does not break
@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
-
-from apps.progress.models import CheckIn, SlotTime, TopicProgress
+from apps.progress.models import TopicProgress
 from apps.progress.schedule import Schedule, day_kind
 
 CLOSED = (TopicProgress.Status.DONE, TopicProgress.Status.SKIPPED)
@@ -58,30 +56,11 @@ def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
     return Streaks(current, max(longest, current))
 
 
-def studied_dates(user) -> set[date]:
-    return set(
-        # order_by(): the model's default ordering would make DISTINCT run over (date, slot)
-        CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE).values_list("local_date", flat=True).order_by().distinct()
-    )
-
-
-def topic_days_closed(learner) -> int:
-    """Topic-days of the plan's topics this learner marked done or skipped (from the learner's progress rows)."""
-    return sum(topic.end_day - topic.start_day + 1 for topic, _closed_on in learner.topics_with(CLOSED))
-
-
 def planned_to_date(schedule: Schedule, today: date) -> int:
     return max(0, min(schedule.day_number(today), schedule.total_days))
 
 
-def minutes_logged(user, first: date, last: date) -> int:
-    total = CheckIn.objects.filter(
-        user=user, status=CheckIn.Status.DONE, local_date__gte=first, local_date__lte=last
-    ).aggregate(total=Sum("minutes"))["total"]
-    return total or 0
-
-
-def planned_minutes(slot_times: list[SlotTime], schedule: Schedule, first: date, last: date) -> int:
+def planned_minutes(slot_times, schedule: Schedule, first: date, last: date) -> int:
     """Minutes of study the learner's slots plan for the active (not paused, in-plan) dates in a range."""
     per_kind = {"weekday": 0, "weekend": 0}
     for slot in slot_times:

@@ -1,5 +1,5 @@
 """Learner pages. Everything is read and written through request.user: an id or key that is not the
-learner's own is a 404, never someone else's data.
+learner's own is a 404, never someone else's data. What a day holds comes from apps.progress.summary.
 
 HTMX posts get back only the fragment they replace (`template#partial`); the same forms without
 JavaScript post normally and are redirected back (or shown again with their errors, status 400).
@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,44 +18,32 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from apps.curriculum.models import Block, BlockItem, Plan, Topic
-from apps.progress import pagecache, services, stats
+from apps.curriculum.cache import plan_parts
+from apps.curriculum.models import BlockItem, Plan, Topic
+from apps.progress import services, stats
+from apps.progress.display import SlotCard, checkin_row, projects_of, topics_for_date
 from apps.progress.forms import (
     CheckInForm,
     EnrollmentForm,
     NoteForm,
     PauseForm,
     ProjectForm,
-    SlotTimeFormSet,
+    SlotOverridesForm,
     TokenForm,
     TopicStatusForm,
 )
+from apps.progress.http import next_url, with_learner
 from apps.progress.learner import Learner
 from apps.progress.middleware import SESSION_LANGUAGE
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, Review, SlotTime, TopicNote, TopicProgress
+from apps.progress.models import REVIEW_STAGES, ApiToken, CheckIn, Enrollment, Pause, TopicNote, TopicProgress
 from apps.progress.panels import render_panels
-from apps.progress.today import SlotCard, day_view, projects_of, topics_for_date
 
-
-def with_learner(view):
-    """Load the learner (enrollment, schedule, slots) or send them to choose a plan first."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        learner = Learner.load(request.user)
-        if learner is None:
-            if not Plan.objects.exists():
-                return render(request, "progress/no_plan.html")
-            messages.info(request, _("Choose your plan and its first day to begin."))
-            return redirect("progress:settings")
-        return view(request, learner, *args, **kwargs)
-
-    return wrapper
+# Dates a learner can ask about: a calendar month outside these is not a page.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 def _parse_date(value: str) -> date:
@@ -66,28 +53,45 @@ def _parse_date(value: str) -> date:
         raise Http404("Not a date") from None
 
 
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 @require_GET
 @with_learner
 def plan_home(request, learner):
     return redirect(learner.plan)
 
 
+def _day_page(request, learner, day, *, status=200, errors=None, refused=None):
+    """Today or a past day: the summary's day with its slot cards (and, on Today, yesterday's open
+    slots to back-fill and the panels other apps add)."""
+    is_today = day.date == learner.today
+    by_key = learner.parts.topic_by_key
+    cards = [SlotCard(s.local_date, s.slot, s.checkin, day.topics, topic_by_key=by_key) for s in day.today_slots]
+    backfill = []
+    if is_today and day.yesterday_open:
+        yesterdays = day.topics_on_date(day.yesterday_open[0].local_date)
+        backfill = [SlotCard(s.local_date, s.slot, None, yesterdays, topic_by_key=by_key) for s in day.yesterday_open]
+    placed = False
+    if refused is not None:
+        for card in cards + backfill:
+            if (card.day, card.slot.number) == refused[:2]:
+                card.errors, card.data, placed = refused[2], request.POST, True
+    return render(
+        request,
+        "progress/today.html",
+        {
+            "day": day, "is_today": is_today, "cards": cards, "backfill": backfill,
+            "projects": projects_of(learner, day.block),
+            "reviews": day.reviews if is_today else [],
+            "panels": render_panels("today", request, learner=learner, day=day) if is_today else [],
+            "form_errors": None if placed else errors,
+        },
+        status=status,
+    )
+
+
 @require_GET
 @with_learner
 def today(request, learner):
-    def page():
-        view = day_view(learner, learner.today)
-        panels = render_panels("today", request, learner=learner, view=view)
-        return render(request, "progress/today.html", {"view": view, "panels": panels})
-
-    return pagecache.page(request, learner, "today", page)
+    return _day_page(request, learner, learner.day)
 
 
 @require_GET
@@ -96,9 +100,9 @@ def day(request, learner, on):
     day_ = _parse_date(on)
     if day_ == learner.today:
         return redirect("progress:today")
-    if day_ > learner.today or day_ < learner.schedule.start:
+    if day_ > learner.today or day_ < learner.enrollment.start_date:
         raise Http404("Only dates from your plan's start until today have a page")
-    return render(request, "progress/today.html", {"view": day_view(learner, day_)})
+    return _day_page(request, learner, learner.day_on(day_))
 
 
 @require_POST
@@ -110,17 +114,20 @@ def checkin(request, learner):
     if form.is_valid():
         data = form.cleaned_data
         # Topics change only when the form showed them; a one-tap card without them keeps what was chosen.
+        # A note left out of the post (the one-tap buttons) keeps the note the check-in had.
         topics = data["topics"] if request.POST.get("with_topics") else None
         checkin_, _created = services.record_checkin(
             user=request.user, local_date=data["date"], slot=data["slot"], status=data["status"],
-            minutes=data["minutes"], note=data["note"], topics=topics,
+            minutes=data["minutes"], note=data["note"] if "note" in request.POST else None, topics=topics,
         )
         if request.htmx:
+            row = checkin_row(checkin_, None if topics is None else [t.key for t in topics])
             options = [] if compact else topics_for_date(learner, data["date"])
-            card = SlotCard(data["date"], learner.slot_on(data["date"], data["slot"]), checkin_, options, show_topics=not compact)
+            card = SlotCard(data["date"], learner.slot_on(data["date"], data["slot"]), row, options, show_topics=not compact,
+                            topic_by_key=learner.parts.topic_by_key)
             response = render(request, "progress/_slot_card.html", {"card": card})
             return trigger_client_event(response, "checkin-saved", {"date": data["date"].isoformat(), "slot": data["slot"]})
-        return redirect(_next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
+        return redirect(next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
 
     # Refused: show the card (or the whole day) again with the messages, and change nothing.
     day_, slot = _refused_card(request, learner, form)
@@ -129,14 +136,12 @@ def checkin(request, learner):
             return render(request, "progress/today.html#refused", {"errors": form.errors}, status=400)
         existing = CheckIn.objects.filter(user=request.user, local_date=day_, slot=slot.number).first()
         options = [] if compact else topics_for_date(learner, day_)
-        card = SlotCard(day_, slot, existing, options, errors=form.errors, data=request.POST, show_topics=not compact)
+        card = SlotCard(day_, slot, checkin_row(existing) if existing else None, options, errors=form.errors, data=request.POST,
+                        show_topics=not compact, topic_by_key=learner.parts.topic_by_key)
         return render(request, "progress/_slot_card.html", {"card": card}, status=400)
-    view = day_view(learner, day_ or learner.today)
-    placed = False
-    for card in view.cards + view.backfill:
-        if slot is not None and card.day == day_ and card.slot.number == slot.number:
-            card.errors, card.data, placed = form.errors, request.POST, True
-    return render(request, "progress/today.html", {"view": view, "form_errors": None if placed else form.errors}, status=400)
+    summary = learner.day if day_ in (None, learner.today) else learner.day_on(day_)
+    refused = (day_, slot.number, form.errors) if slot is not None else None
+    return _day_page(request, learner, summary, status=400, errors=form.errors, refused=refused)
 
 
 def _refused_card(request, learner, form):
@@ -150,7 +155,7 @@ def _refused_card(request, learner, form):
                 day_, number = date.fromisoformat(match.group(1)), int(match.group(2))
             except ValueError:
                 return None, None
-    if day_ is None or number is None or not (learner.schedule.start <= day_ <= learner.today):
+    if day_ is None or number is None or not (learner.enrollment.start_date <= day_ <= learner.today):
         return None, None
     return day_, learner.slot_on(day_, number)
 
@@ -169,13 +174,13 @@ def topic_status(request, learner, key):
             topic.status = None
             return render(request, "progress/_topic_row.html", {"topic": topic, "errors": form.errors}, status=400)
         messages.error(request, _("Choose one of: not started, in progress, done, skipped."))
-        return redirect(_next_url(request, reverse("progress:today")))
+        return redirect(next_url(request, reverse("progress:today")))
     services.set_topic_status(user=request.user, topic=topic, status=form.cleaned_data["status"], local_date=learner.today)
     if request.htmx:
         topic.status = form.cleaned_data["status"]
         response = render(request, "progress/_topic_row.html", {"topic": topic})
         return trigger_client_event(response, "topic-saved", {"key": topic.key})
-    return redirect(_next_url(request, reverse("progress:today")))
+    return redirect(next_url(request, reverse("progress:today")))
 
 
 @require_POST
@@ -196,7 +201,7 @@ def project(request, learner, item_id):
         return render(request, "progress/_project_row.html", {"item": item, "errors": form.errors}, status=status)
     if status == 400:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(_next_url(request, reverse("progress:today")))
+    return redirect(next_url(request, reverse("progress:today")))
 
 
 @require_GET
@@ -204,9 +209,12 @@ def project(request, learner, item_id):
 def block(request, learner, slug, number):
     """A block of a plan; for the learner's own plan, with their topic statuses and practice projects."""
     plan = learner.plan if slug == learner.plan.slug else get_object_or_404(Plan, slug=slug)
-    block_ = get_object_or_404(Block.objects.select_related("phase"), plan=plan, number=number)
+    parts = plan_parts(plan)
+    block_ = parts.blocks.get(number)
+    if block_ is None:
+        raise Http404("No such block")
     mine = plan.pk == learner.plan.pk
-    topics = list(block_.topics.all())
+    topics = parts.topics_of(block_.pk)
     panels = []
     if mine:
         statuses = dict(TopicProgress.objects.filter(user=request.user, topic__block=block_).values_list("topic_id", "status"))
@@ -217,8 +225,8 @@ def block(request, learner, slug, number):
         items = projects_of(learner, block_)
         panels = render_panels("block", request, learner=learner, block=block_, topics=topics)
     else:
-        items = list(block_.items.all())
-    siblings = {b.number: b for b in Block.objects.filter(plan=plan, number__in=[number - 1, number + 1]).only("number", "title")}
+        items = parts.items_of(block_.pk)
+    siblings = parts.blocks
     return render(
         request,
         "progress/block.html",
@@ -242,11 +250,11 @@ def note(request, learner, key):
         if request.htmx:
             return render(request, "progress/_note_status.html", {"errors": form.errors["text"]}, status=400)
         messages.error(request, " ".join(form.errors["text"]))
-        return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
+        return redirect(next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
     saved = services.save_note(user=request.user, topic=topic, text=form.cleaned_data["text"])
     if request.htmx:
         return render(request, "progress/_note_status.html", {"note": saved})
-    return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
+    return redirect(next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
 
 
 @require_GET
@@ -281,12 +289,12 @@ def highlight(text: str, query: str, around: int = 80) -> str:
 @with_learner
 def review_done(request, learner, key, stage):
     topic = _topic_for(learner, key)
-    if stage not in Review.STAGES:
+    if stage not in REVIEW_STAGES:
         raise Http404("No such review")
-    services.dismiss_review(user=request.user, topic=topic, stage=stage, local_date=learner.today)
+    services.dismiss_review(user=request.user, topic=topic, stage=stage)
     if request.htmx:
         return HttpResponse("")
-    return redirect(_next_url(request, reverse("progress:today")))
+    return redirect(next_url(request, reverse("progress:today")))
 
 
 @require_POST
@@ -295,7 +303,18 @@ def choose(request, learner, item_id):
     item = get_object_or_404(BlockItem, pk=item_id, block__plan=learner.plan, kind=BlockItem.Kind.CHOICE)
     services.choose_project(user=request.user, item=item, local_date=learner.today)
     messages.success(request, _("Your final project: %(title)s.") % {"title": item.text})
-    return redirect(_next_url(request, reverse("progress:block", args=[learner.plan.slug, item.block.number])))
+    return redirect(next_url(request, reverse("progress:block", args=[learner.plan.slug, item.block.number])))
+
+
+def _month(value: str | None, today_: date) -> date:
+    """The first of the month `?month=YYYY-MM` names, within FIRST_YEAR..LAST_YEAR; else this month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return date(year, month, 1)
+    except ValueError:
+        pass
+    return today_.replace(day=1)
 
 
 @require_GET
@@ -303,76 +322,68 @@ def choose(request, learner, item_id):
 def history(request, learner):
     """A month calendar of logged minutes and slots, the month's check-ins, and time against plan."""
     today_ = learner.today
-    try:
-        year, month = (int(part) for part in request.GET.get("month", f"{today_:%Y-%m}").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today_.replace(day=1)
+    summary = learner.day
+    first = _month(request.GET.get("month"), today_)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    checkins = list(
-        CheckIn.objects.filter(user=request.user, local_date__gte=first, local_date__lte=last).prefetch_related("topics")
+    checkins = [c for c in summary.checkins if first <= c.local_date <= last]
+    notes = dict(
+        CheckIn.objects.filter(user=request.user, local_date__gte=first, local_date__lte=last).exclude(note="").values_list("id", "note")
     )
-    per_day = {}
+    per_day, slot_minutes = {}, {}
     for c in checkins:
         entry = per_day.setdefault(c.local_date, {"minutes": 0, "done": 0, "skipped": 0})
-        if c.status == CheckIn.Status.DONE:
+        if c.done:
             entry["minutes"] += c.minutes
             entry["done"] += 1
+            key = (c.local_date.weekday() >= 5, c.slot)
+            slot_minutes[key] = slot_minutes.get(key, 0) + c.minutes
         else:
             entry["skipped"] += 1
-    schedule = learner.schedule
-    weeks = []
-    for week in calendar.Calendar().monthdatescalendar(first.year, first.month):
-        weeks.append([
+    schedule = summary.schedule
+    weeks = [
+        [
             {
                 "date": d, "in_month": d.month == first.month, "state": schedule.state(d), "future": d > today_,
                 "slots": len(learner.slots_on(d)), **per_day.get(d, {"minutes": 0, "done": 0, "skipped": 0}),
             }
             for d in week
-        ])
-    slot_minutes = {}
-    for c in checkins:
-        if c.status == CheckIn.Status.DONE:
-            slot_minutes[(c.local_date.weekday() >= 5, c.slot)] = slot_minutes.get((c.local_date.weekday() >= 5, c.slot), 0) + c.minutes
-    week_rows = _weekly_minutes(request.user, learner, today_)
+        ]
+        for week in calendar.Calendar().monthdatescalendar(first.year, first.month)
+    ]
     previous_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render(
         request,
         "progress/history.html",
         {
-            "learner": learner, "weeks": weeks, "month": first, "checkins": checkins,
+            "learner": learner, "weeks": weeks, "month": first,
+            "checkins": [{"row": c, "note": notes.get(c.id, "")} for c in checkins],
             "previous_month": previous_month if previous_month >= schedule.start.replace(day=1) else None,
             "next_month": next_month if next_month <= today_ else None,
-            "week_rows": week_rows,
-            "slot_rows": [
-                {"slot": s, "minutes": slot_minutes.get((s.days == "weekend", s.number), 0)} for s in learner.slot_times
-            ],
-            "month_planned": stats.planned_minutes(learner.slot_times, schedule, first, min(last, today_)),
+            "week_rows": _weekly_minutes(summary, today_),
+            "slot_rows": [{"slot": s, "minutes": slot_minutes.get((s.days == "weekend", s.number), 0)} for s in learner.slots],
+            "month_planned": stats.planned_minutes(learner.slots, schedule, first, min(last, today_)),
             "month_logged": sum(v["minutes"] for v in per_day.values()),
         },
     )
 
 
-def _weekly_minutes(user, learner, today_, weeks: int = 8):
-    """Logged and planned minutes for the last `weeks` weeks, newest first, from one query."""
+def _weekly_minutes(summary, today_, weeks: int = 8):
+    """Logged and planned minutes for the last `weeks` weeks, newest first."""
     first = stats.week_start(today_) - timedelta(weeks=weeks - 1)
-    rows = (
-        CheckIn.objects.filter(user=user, status=CheckIn.Status.DONE, local_date__gte=first, local_date__lte=today_)
-        .values_list("local_date", "minutes")
-    )
     logged = {}
-    for local_date, minutes in rows:
-        key = stats.week_start(local_date)
-        logged[key] = logged.get(key, 0) + minutes
+    for c in summary.checkins:
+        if c.done and first <= c.local_date <= today_:
+            key = stats.week_start(c.local_date)
+            logged[key] = logged.get(key, 0) + c.minutes
     out = []
     for i in range(weeks):
         start = first + timedelta(weeks=i)
-        if start + timedelta(days=6) < learner.schedule.start:
+        if start + timedelta(days=6) < summary.schedule.start:
             continue
         out.append({
             "start": start, "logged": logged.get(start, 0),
-            "planned": stats.planned_minutes(learner.slot_times, learner.schedule, start, start + timedelta(days=6)),
+            "planned": stats.planned_minutes(summary.slots, summary.schedule, start, start + timedelta(days=6)),
         })
     return list(reversed(out))
 
@@ -429,29 +440,31 @@ def settings_page(request, *, pause_form=None, token_form=None, new_token=None):
     bound = request.POST if request.method == "POST" and own_form else None
     old_plan_id = enrollment.plan_id if enrollment.pk else None
     form = EnrollmentForm(bound, instance=enrollment, prefix="enrollment")
-    slots = SlotTimeFormSet(bound, queryset=enrollment.slots.all() if enrollment.pk else SlotTime.objects.none(), prefix="slots")
+    # The learner's own times for their plan's slots (none to set before they have a plan).
+    slots = (
+        SlotOverridesForm(bound, plan_slots=enrollment.plan.slots.all(), overrides=enrollment.slot_overrides, prefix="slots")
+        if enrollment.pk else None
+    )
     status = 200
     if bound is not None:
-        if form.is_valid() and slots.is_valid():
+        if form.is_valid() and (slots is None or slots.is_valid()):
             with transaction.atomic():
-                enrollment = form.save()
-                if old_plan_id == enrollment.plan_id:
-                    slots.save()
-                services.reset_slot_times(enrollment)
+                enrollment = form.save(commit=False)
+                # Times set for another plan's slots mean nothing in this one.
+                enrollment.slot_overrides = slots.overrides() if slots is not None and old_plan_id == enrollment.plan_id else {}
+                enrollment.save()
             request.session[SESSION_LANGUAGE] = enrollment.language
             messages.success(request, _("Settings saved."))
             return redirect("progress:settings")
         status = 400
     if pause_form is not None and pause_form.errors or token_form is not None and token_form.errors:
         status = 400
-    activities = {(s.days, s.number): s.activity for s in enrollment.plan.slots.all()} if enrollment.pk else {}
     learner = Learner.load(request.user) if enrollment.pk else None
     return render(
         request,
         "progress/settings.html",
         {
             "form": form, "slots": slots,
-            "slot_rows": [(f, activities.get((f.instance.days, f.instance.number), "")) for f in slots.forms],
             "learner": learner,
             "pauses": list(Pause.objects.filter(user=request.user)) if enrollment.pk else [],
             "pause_form": pause_form or (PauseForm(learner=learner, initial={"start_date": learner.today}) if learner else None),

@@ -1,5 +1,6 @@
 """The learner's calendar feed: one event per study slot for the plan's remaining days, at their own
-times and timezone, described with that day's topics, and all-day events on milestone days."""
+times and timezone (the plan's rhythm with their overrides), described with that day's topics, and
+all-day events on milestone days. The plan's rows come from the plan cache."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from apps.curriculum.models import Milestone, Topic
 from apps.progress.learner import Learner
 
 
@@ -20,7 +20,7 @@ def feed(learner: Learner) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Cadence: {plan.title}")
     cal.add("x-wr-timezone", learner.enrollment.timezone)
-    topics = list(Topic.objects.filter(plan=plan).order_by("start_day", "number"))
+    topics = learner.parts.topics
     now = datetime.now(tz=learner.schedule.tz)
     day = max(learner.today, schedule.start)
     last = schedule.date_of(plan.total_days)
@@ -41,7 +41,10 @@ def feed(learner: Learner) -> bytes:
                 event.add("description", f"Day {number}/{plan.total_days}\n" + "\n".join(titles))
                 cal.add_component(event)
         day += timedelta(days=1)
-    for milestone in Milestone.objects.filter(plan=plan).prefetch_related("items"):
+    items = {}
+    for item in learner.parts.milestone_items:
+        items.setdefault(item.milestone_id, []).append(item)
+    for milestone in learner.parts.milestones:
         when = schedule.date_of(milestone.day)
         if when < learner.today:
             continue
@@ -51,7 +54,7 @@ def feed(learner: Learner) -> bytes:
         event.add("dtstart", when)
         event.add("dtend", when + timedelta(days=1))
         event.add("summary", milestone.title or f"Day {milestone.day} milestone")
-        event.add("description", "\n".join(f"- {item.text}" for item in milestone.items.all()))
+        event.add("description", "\n".join(f"- {item.text}" for item in items.get(milestone.pk, [])))
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -22,18 +22,19 @@ import logging
 import time as time_
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from types import SimpleNamespace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import mailers
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.curriculum.models import Slot, minutes_between
-from apps.progress.models import CheckIn, Enrollment, Pause, SlotTime
-from apps.progress.schedule import PausedSpan, Schedule, day_kind
+from apps.curriculum.models import Slot
+from apps.progress.models import CheckIn, Enrollment
+from apps.progress.schedule import Schedule, day_kind
+from apps.progress.summary import learner_slots, load_pauses, slot_instants, slots_on
 from apps.reminders.models import Reminder, ReminderSettings
 
 log = logging.getLogger(__name__)
@@ -42,27 +43,14 @@ LATE_LIMIT = timedelta(minutes=60)  # a reminder more than this late is no use: 
 LOOKBACK = timedelta(hours=3)  # how far back a tick looks for slots with no row yet
 # A claim older than this (its worker was killed?) may be taken over; longer than a send task may run.
 LEASE = timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 150))
-# Messages per task and SMTP connection. Each batch has a fixed cost (its claim, a dozen queries for the
-# whole batch, an SMTP connection): at 50 it was a seventh of a fan-out's time (bench/README.md).
+# Messages per task and SMTP connection: each batch has a fixed cost (its claim, a dozen queries for
+# the whole batch, an SMTP connection), so batches are large.
 BATCH_SIZE = 200
 # A batch stops sending after this long and hands its unsent rows back for the next tick: well inside
 # the task's soft time limit (100 s) and the claim's LEASE, so a slow SMTP server never makes a batch
 # outlive its claim.
 SEND_BUDGET = timedelta(seconds=60)
 SNOOZE = timedelta(minutes=30)
-
-
-def slot_instants(local_date: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC start and end of a slot on a local date. A start in a DST gap (02:30 on a spring-forward
-    night) is read with the offset before the change (fold=0), so it falls just after the gap; a start
-    that happens twice (fall back) is the first one. The slot lasts its nominal length (a slot ending
-    at or before its start runs past midnight), whatever the clocks do meanwhile."""
-    begins = datetime.combine(local_date, start, tzinfo=tz).astimezone(UTC)
-    return begins, begins + timedelta(minutes=minutes_between(start, end))
-
-
-def slot_key(days: str, number: int) -> str:
-    return f"{days}-{number}"
 
 
 @dataclass
@@ -76,93 +64,92 @@ class Candidate:
     status: str
 
 
-def _local_window_filter(now: datetime) -> tuple[Q, dict[str, list[date]]]:
-    """A filter on SlotTime for slots starting around the last LOOKBACK in each learner's timezone,
-    and the local dates each timezone's window spans. An hour of slack on both sides covers DST."""
-    zones = (
-        Enrollment.objects.filter(user__is_active=True)
-        .exclude(user__email="")
-        .exclude(user__reminder_settings__mode=ReminderSettings.Mode.OFF)
-        .values_list("timezone", flat=True)
-        .distinct()
-    )
-    query, dates = Q(pk__in=[]), {}
+def _zone_windows(now: datetime, zones) -> dict[str, list[tuple[date, time, time]]]:
+    """For each timezone, the local (date, earliest, latest) start times a slot may have to be due
+    around now: the last LOOKBACK, with an hour of slack on both sides for DST."""
+    windows = {}
     for name in zones:
         tz = ZoneInfo(name)
         first = (now - LOOKBACK - timedelta(hours=1)).astimezone(tz)
         last = (now + timedelta(hours=1)).astimezone(tz)
-        spans = []
-        day = first.date()
+        spans, day = [], first.date()
         while day <= last.date():
             low = first.time() if day == first.date() else time.min
             high = last.time() if day == last.date() else time.max
-            spans.append(Q(days=day_kind(day), start__gte=low, start__lte=high))
+            spans.append((day, low.replace(tzinfo=None), high.replace(tzinfo=None)))
             day += timedelta(days=1)
-        time_q = Q(pk__in=[])
-        for span in spans:
-            time_q |= span
-        query |= Q(enrollment__timezone=name) & time_q
-        dates[name] = [first.date() + timedelta(days=i) for i in range((last.date() - first.date()).days + 1)]
-    return query, dates
+        windows[name] = spans
+    return windows
 
 
 def find_candidates(now: datetime) -> list[Candidate]:
-    window, zone_dates = _local_window_filter(now)
+    """Every (learner, local date, slot) whose start fell in the last LOOKBACK, at the learner's own
+    slots (the plan's rhythm and their overrides, apps.progress.summary.learner_slots), from four
+    queries whatever the number of learners."""
+    reminded = (
+        Enrollment.objects.filter(user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user__reminder_settings__mode=ReminderSettings.Mode.OFF)
+    )
+    windows = _zone_windows(now, reminded.values_list("timezone", flat=True).distinct().order_by())
+    if not windows:
+        return []
+    plan_slots = {}
+    for slot in Slot.objects.all():
+        plan_slots.setdefault(slot.plan_id, []).append(slot)
+    # In SQL, only the learners who may be due: those whose plan has a slot starting in their zone's
+    # window, and those who moved a slot (their own times are checked below).
+    who = Q(pk__in=[])
+    for name, spans in windows.items():
+        plans = {
+            plan_id
+            for plan_id, slots in plan_slots.items()
+            for day, low, high in spans
+            for s in slots
+            if s.days == day_kind(day) and low <= s.start <= high
+        }
+        who |= Q(timezone=name) & (Q(plan_id__in=plans) | ~Q(slot_overrides={}))
     rows = list(
-        SlotTime.objects.filter(window, enrollment__user__is_active=True)
-        .exclude(enrollment__user__email="")
-        .values(
-            "days", "number", "start", "end",
-            "enrollment__user_id", "enrollment__timezone", "enrollment__start_date", "enrollment__plan_id",
-            "enrollment__plan__total_days",
-            "enrollment__user__reminder_settings__mode", "enrollment__user__reminder_settings__weekends",
-            "enrollment__user__reminder_settings__disabled_slots",
+        reminded.filter(who).values(
+            "user_id", "timezone", "start_date", "plan_id", "plan__total_days", "slot_overrides",
+            "user__reminder_settings__mode", "user__reminder_settings__weekends", "user__reminder_settings__disabled_slots",
         )
     )
-    if not rows:
-        return []
-    user_ids = {r["enrollment__user_id"] for r in rows}
-    pauses = {}
-    for p in Pause.objects.filter(user_id__in=user_ids):
-        pauses.setdefault(p.user_id, []).append(PausedSpan(p.start_date, p.end_date))
-    plan_slots = {}
-    for plan_id, days, number in Slot.objects.filter(plan_id__in={r["enrollment__plan_id"] for r in rows}).values_list(
-        "plan_id", "days", "number"
-    ):
-        plan_slots.setdefault((plan_id, days), []).append(number)
+    pauses = load_pauses(r["user_id"] for r in rows)
 
     candidates = []
     for r in rows:
-        mode = r["enrollment__user__reminder_settings__mode"] or ReminderSettings.Mode.EVERY_SLOT
-        weekends = r["enrollment__user__reminder_settings__weekends"]
-        disabled = set(r["enrollment__user__reminder_settings__disabled_slots"] or [])
-        if mode == ReminderSettings.Mode.OFF or slot_key(r["days"], r["number"]) in disabled:
-            continue
-        if mode == ReminderSettings.Mode.DIGEST:
-            enabled = sorted(n for n in plan_slots.get((r["enrollment__plan_id"], r["days"]), []) if slot_key(r["days"], n) not in disabled)
-            if not enabled or r["number"] != enabled[0]:
-                continue  # the digest goes out at the first enabled slot of the day only
-        tz = ZoneInfo(r["enrollment__timezone"])
-        schedule = Schedule(
-            SimpleNamespace(start_date=r["enrollment__start_date"], timezone=r["enrollment__timezone"]),
-            pauses.get(r["enrollment__user_id"], []),
-            total_days=r["enrollment__plan__total_days"],
-            now=now,
-        )
-        for local_date in zone_dates.get(r["enrollment__timezone"], []):
-            if day_kind(local_date) != r["days"] or (weekends is False and r["days"] == "weekend"):
+        mode = r["user__reminder_settings__mode"] or ReminderSettings.Mode.EVERY_SLOT
+        weekends = r["user__reminder_settings__weekends"]
+        disabled = _slot_keys(r["user__reminder_settings__disabled_slots"])
+        tz = ZoneInfo(r["timezone"])
+        schedule = Schedule(r["start_date"], tz, pauses.get(r["user_id"], []), total_days=r["plan__total_days"], now=now)
+        slots = [s for s in learner_slots(plan_slots.get(r["plan_id"], []), r["slot_overrides"]) if s.key not in disabled]
+        for local_date, _low, _high in windows[r["timezone"]]:
+            if weekends is False and day_kind(local_date) == "weekend":
                 continue
-            starts, ends = slot_instants(local_date, r["start"], r["end"], tz)
-            if not (now - LOOKBACK < starts <= now) or schedule.state(local_date) != "active":
-                continue
-            too_late = now - starts > LATE_LIMIT or now >= ends
-            candidates.append(Candidate(
-                user_id=r["enrollment__user_id"], local_date=local_date, slot=r["number"],
-                kind=Reminder.Kind.DIGEST if mode == ReminderSettings.Mode.DIGEST else Reminder.Kind.SLOT,
-                due_at=starts, window_ends_at=min(starts + LATE_LIMIT, ends),
-                status=Reminder.Status.MISSED if too_late else Reminder.Status.PENDING,
-            ))
+            todays = sorted(slots_on(slots, local_date), key=lambda s: s.start)
+            if mode == ReminderSettings.Mode.DIGEST:
+                todays = todays[:1]  # the digest goes out at the day's first reminded slot only
+            for slot in todays:
+                starts, ends = slot_instants(local_date, slot.start, slot.end, tz)
+                if not (now - LOOKBACK < starts <= now) or schedule.state(local_date) != "active":
+                    continue
+                too_late = now - starts > LATE_LIMIT or now >= ends
+                candidates.append(Candidate(
+                    user_id=r["user_id"], local_date=local_date, slot=slot.number,
+                    kind=Reminder.Kind.DIGEST if mode == ReminderSettings.Mode.DIGEST else Reminder.Kind.SLOT,
+                    due_at=starts, window_ends_at=min(starts + LATE_LIMIT, ends),
+                    status=Reminder.Status.MISSED if too_late else Reminder.Status.PENDING,
+                ))
     return candidates
+
+
+def _slot_keys(value) -> set[str]:
+    """The slot keys a learner turned reminders off for; anything but a list of strings means none."""
+    if not isinstance(value, list):
+        return set()
+    return {item for item in value if isinstance(item, str)}
 
 
 def dispatch(now: datetime | None = None) -> list[int]:
@@ -242,7 +229,6 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> dict:
         return outcome
 
     messages = build_messages(rows)
-    _relaxed_commits()
     connection = mailers.default
     try:
         connection.open()
@@ -251,9 +237,10 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> dict:
         outcome["retry"] = len(messages)
         return outcome
     started = time_.monotonic()
+    pace = Pace(getattr(settings, "EMAIL_RATE_PER_SECOND", 0))
     try:
         for position, (reminder, message) in enumerate(messages):
-            if time_.monotonic() - started > SEND_BUDGET.total_seconds():
+            if not pace.wait_turn(deadline=started + SEND_BUDGET.total_seconds()):
                 outcome["released"] = _release([r for r, _ in messages[position:]], token)
                 break
             try:
@@ -282,36 +269,37 @@ def _release(rows: list[Reminder], token: str) -> int:
 
 
 def _mark_sent(pk: int, token: str) -> None:
-    """`Reminder.objects.filter(pk=pk, claim_token=token).update(status=SENT, …)` as plain SQL: it runs
-    once per message, and compiling the ORM's query cost more than running it (0.54 against 0.35 ms here)."""
-    from django.db import connection
-
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [Reminder.Status.SENT.value, now, now, pk, token])
+    Reminder.objects.filter(pk=pk, claim_token=token).update(status=Reminder.Status.SENT, sent_at=now, error="", updated_at=now)
 
 
-_MARK_SENT = (
-    f"UPDATE {Reminder._meta.db_table} SET status = %s, sent_at = %s, error = '', updated_at = %s"
-    " WHERE id = %s AND claim_token = %s"
-)
+class Pace:
+    """At most `rate` messages a second across every worker (EMAIL_RATE_PER_SECOND; 0: no limit), so
+    an SMTP relay's sending limit is kept without its refusals. Each second of wall-clock time has a
+    counter in the shared cache (Redis in production); a sender over the count waits for the next
+    second."""
 
+    def __init__(self, rate: int):
+        self.rate = rate
 
-def _relaxed_commits() -> None:
-    """On PostgreSQL, don't wait for each "sent" mark to reach the disk (synchronous_commit off, for this
-    worker's connection). The mark is visible to every other worker the moment it commits, which is
-    what bounds a killed worker to one duplicate; only a crash of the database server itself could
-    lose the last fraction of a second of marks, and with them re-send those few messages. It saves
-    a disk flush per message, most of a send's wait (bench/README.md)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    connection.ensure_connection()
-    if getattr(connection, "cadence_relaxed", None) is not connection.connection:  # once per (re)connection
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
-        connection.cadence_relaxed = connection.connection
+    def wait_turn(self, *, deadline: float) -> bool:
+        """Wait until this process may send one message; False if that would be past `deadline`
+        (a time.monotonic() value)."""
+        while True:
+            if time_.monotonic() > deadline:
+                return False
+            if not self.rate:
+                return True
+            second = int(time_.time())
+            key = f"cadence:email-rate:{second}"
+            cache.add(key, 0, timeout=5)
+            try:
+                taken = cache.incr(key)
+            except ValueError:  # expired between add and incr: take the next second's
+                continue
+            if taken <= self.rate:
+                return True
+            time_.sleep(max(second + 1 - time_.time(), 0.001))
 
 
 def _reopen(connection) -> None:

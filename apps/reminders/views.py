@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.progress import services as progress_services
 from apps.progress.forms import CheckInForm
+from apps.progress.http import with_learner
 from apps.progress.learner import Learner
-from apps.progress.views import with_learner
 from apps.reminders import calendar, services
 from apps.reminders.forms import ReminderSettingsForm
 from apps.reminders.mail import read_link
@@ -64,9 +64,9 @@ def checkin(request, token):
     )
     if not form.is_valid():
         return render(request, "reminders/checkin.html", context | {"errors": form.errors}, status=400)
+    # The button only says "done": a note the check-in already had is kept.
     checkin_, _created = progress_services.record_checkin(
         user=user, local_date=local_date, slot=slot_number, status="done", minutes=form.cleaned_data["minutes"],
-        note=form.cleaned_data["note"],
     )
     return render(request, "reminders/checkin.html", context | {"done": checkin_})
 
@@ -100,7 +100,7 @@ def unsubscribe(request, token):
 
 def _slot_choices(learner):
     names = {"weekday": _("Weekdays"), "weekend": _("Weekend")}
-    return [(f"{s.days}-{s.number}", f"{names[s.days]} {s.start:%H:%M} {s.activity}") for s in learner.slot_times]
+    return [(s.key, f"{names[s.days]} {s.start:%H:%M} {s.activity}") for s in learner.slots]
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from apps.progress.api import _body, _form_errors, api_view, error
+from apps.progress.http import api_view, error, form_errors, json_body
 from apps.resources import services
 from apps.resources.forms import ResourceUpdateForm
 from apps.resources.models import UserResource
@@ -37,14 +37,14 @@ def resource(request, learner, row_id):
     row = UserResource.objects.select_related("resource").filter(pk=row_id, user=request.user).first()
     if row is None:
         return error(404, {"id": [_("No resource %(id)s of yours.") % {"id": row_id}]})
-    data = _body(request)
+    data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"status": "done", "note": "…"}.')]})
     if "status" in data and data["status"] not in dict(UserResource.Status.choices):
         return error(400, {"status": [_("Use to_read, reading or done.")]})
     form = ResourceUpdateForm({k: ("" if v is None else v) for k, v in data.items() if k in ("status", "rating", "note")})
     if not form.is_valid():
-        return error(400, _form_errors(form))
+        return error(400, form_errors(form))
     apply_update(row, form, data)
     row = services.rows_for(request.user, learner.plan).get(pk=row.pk)
     return JsonResponse(resource_json(row))

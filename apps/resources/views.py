@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.models import Resource
-from apps.progress.views import with_learner
+from apps.progress.http import with_learner
 from apps.resources import services
 from apps.resources.forms import OwnResourceForm, ResourceUpdateForm
 from apps.resources.models import UserResource
@@ -93,12 +93,10 @@ def delete(request, row_id):
 
 
 def block_panel(request, *, learner, block, topics, **context):
-    """Resources that belong with this block or its topics, with the learner's status (two queries)."""
+    """Resources that belong with this block or its topics (from the plan cache), with the learner's
+    status (one query)."""
     topic_ids = {t.pk for t in topics}
-    linked = [
-        r for r in Resource.objects.filter(plan=learner.plan).prefetch_related("blocks", "topics")
-        if any(b.pk == block.pk for b in r.blocks.all()) or any(t.pk in topic_ids for t in r.topics.all())
-    ]
+    linked = [r for r in learner.parts.resources if block.pk in r.block_ids or r.topic_ids & topic_ids]
     if not linked:
         return None
     status = dict(UserResource.objects.filter(user=request.user, resource__in=linked).values_list("resource_id", "status"))

@@ -11,6 +11,11 @@ from tests.conftest import PLANS, SEED
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _no_plan_yet(no_plan):
+    """These tests import plans into an instance that has none yet."""
+
+
 
 def export(slug):
     out = io.StringIO()

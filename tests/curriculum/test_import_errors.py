@@ -10,6 +10,11 @@ from apps.curriculum.models import Block, Phase, Plan, Topic
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _no_plan_yet(no_plan):
+    """These tests import plans into an instance that has none yet."""
+
+
 GOOD = """# Plan
 ## Phase 1: One (Day 1-7)
 ### Week 1 (Day 1-7): First

@@ -11,6 +11,11 @@ from apps.progress.models import CheckIn, TopicProgress
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _no_plan_yet(no_plan):
+    """These tests import plans into an instance that has none yet."""
+
+
 V1 = """# Plan
 ## Phase 1: One (Day 1-7)
 ### Week 1 (Day 1-7): First

@@ -10,6 +10,11 @@ from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _no_plan_yet(no_plan):
+    """These tests import plans into an instance that has none yet."""
+
+
 
 @pytest.fixture
 def seed():

@@ -46,8 +46,8 @@ def learner_at(tmp_path, django_user_model):
         for first, last in pauses:
             Pause.objects.create(user=user, start_date=first, end_date=last)
         with time_machine.travel(datetime(2026, 3, day, 12, tzinfo=UTC), tick=False):
-            learner = Learner.load(user)
-            return charts.burndown(learner, charts.load_history(learner))
+            day_ = Learner.load(user).day
+            return charts.burndown(day_, charts.history_of(day_))
 
     return at
 
@@ -102,8 +102,8 @@ def test_nothing_done_in_fourteen_days_means_no_forecast(learner_at, django_user
     assert b.finish_date is not None
     user = django_user_model.objects.get(username="h")
     with time_machine.travel(datetime(2026, 3, 16, 12, tzinfo=UTC), tick=False):  # day 1 is now 15 days ago
-        learner = Learner.load(user)
-        assert charts.burndown(learner, charts.load_history(learner)).finish_date is None
+        day = Learner.load(user).day
+        assert charts.burndown(day, charts.history_of(day)).finish_date is None
 
 
 def test_a_topic_marked_done_at_2330_in_shanghai_counts_on_that_local_day(client, plan, django_user_model):
@@ -118,7 +118,7 @@ def test_a_topic_marked_done_at_2330_in_shanghai_counts_on_that_local_day(client
     index = body["dates"].index("2026-03-05")
     assert body["actual"][index - 1] == 180 and body["actual"][index] == 177
     with time_machine.travel(datetime(2026, 3, 5, 15, 30, tzinfo=UTC), tick=False):
-        learner = Learner.load(user)
-        grid = charts.heatmap(learner, charts.load_history(learner))
+        day = Learner.load(user).day
+        grid = charts.heatmap(day, charts.history_of(day))
     cell = next(d for week in grid for d in week if d.date == date(2026, 3, 5))
     assert cell.minutes == 90

@@ -76,7 +76,7 @@ def test_a_check_in_from_the_dashboard_uses_the_compact_card_and_triggers_the_re
 
 
 @pytest.mark.parametrize("history", [0, 1, 540])
-def test_eight_queries_whatever_the_history(alice_client, alice, plan, frozen, django_assert_max_num_queries, history):
+def test_four_queries_whatever_the_history(alice_client, alice, plan, frozen, django_assert_max_num_queries, history):
     first = date(2026, 11, 10) - timedelta(days=179)
     CheckIn.objects.bulk_create([
         CheckIn(user=alice, local_date=first + timedelta(days=i // 3), slot=i % 3 + 1, status="done", minutes=60)
@@ -87,19 +87,18 @@ def test_eight_queries_whatever_the_history(alice_client, alice, plan, frozen, d
             TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 5)) for t in Topic.objects.filter(plan=plan)
         ])
     alice_client.get("/dashboard/")  # the first request in a process also reads the plan into the plan cache
-    # session, user, enrollment, pauses, slot times, topic progress, check-ins over the plan, today's check-ins
-    with django_assert_max_num_queries(8):
+    # the user with enrollment and plan; the learner's pauses, topic progress and check-ins (the session is in Redis)
+    with django_assert_max_num_queries(4):
         assert alice_client.get("/dashboard/").status_code == 200
 
 
-def test_the_burndown_series_comes_from_at_most_three_queries(alice, frozen, django_assert_max_num_queries):
+def test_the_burndown_series_needs_no_query_of_its_own(alice, frozen, django_assert_num_queries):
     from apps.dashboard import charts
     from apps.progress.learner import Learner
 
-    learner = Learner.load(alice)
-    learner.schedule, learner.slot_times  # the learner's pauses and slot times, read on first use  # noqa: B018
-    with django_assert_max_num_queries(3):
-        charts.burndown(learner, charts.load_history(learner))
+    day = Learner.load(alice).day  # the learner's day: pauses, topic progress, check-ins
+    with django_assert_num_queries(0):
+        charts.burndown(day, charts.history_of(day))
 
 
 def test_the_first_load_stays_under_700_kb_gzipped(alice_client, frozen):

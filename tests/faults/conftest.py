@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from apps.progress.models import Enrollment, SlotTime
+from apps.progress.models import Enrollment
 from apps.progress.schedule import day_kind
 from apps.reminders.models import ReminderSettings
 from tests.smtp import RefusingHandler, serving
@@ -44,11 +44,13 @@ def make_due_learners(plan, count, *, prefix="f", started_seconds_ago=60):
             for i in range(count)
         ]
     )
-    enrollments = Enrollment.objects.bulk_create(
-        [Enrollment(user=u, plan=plan, start_date=now.date() - timedelta(days=10), timezone="UTC") for u in users]
-    )
-    SlotTime.objects.bulk_create(
-        [SlotTime(enrollment=e, days=kind, number=1, start=start.time(), end=(start + timedelta(hours=1)).time()) for e in enrollments]
+    # To the second, as ISO times (the settings form writes HH:MM; the times are read with time.fromisoformat).
+    moved = {f"{kind}-1": {"start": f"{start:%H:%M:%S}", "end": f"{start + timedelta(hours=1):%H:%M:%S}"}}
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(user=u, plan=plan, start_date=now.date() - timedelta(days=10), timezone="UTC", slot_overrides=moved)
+            for u in users
+        ]
     )
     others = [f"{d}-{n}" for d in ("weekday", "weekend") for n in (1, 2, 3) if (d, n) != (kind, 1)]
     ReminderSettings.objects.bulk_create([ReminderSettings(user=u, disabled_slots=others) for u in users])

@@ -164,7 +164,9 @@ def test_postgresql_restarted_under_load_never_gives_a_500_and_recovers(postgres
     run("manage.py", "collectstatic", "--noinput", "-v0")
     run("manage.py", "import_plan", "fixtures/llm-engineer-180-days.md")
     run("manage.py", "enroll", "loaded", "--email", "loaded@example.com")
-    cookie = json.loads(run("bench/prepare.py", "loaded").stdout.strip().splitlines()[-1])["cookie"]
+    learners = tmp_path / "learners.txt"
+    run("bench/prepare.py", str(learners), "1")  # a session (and token) for the one learner
+    cookie = "sessionid=" + learners.read_text().split()[0]
     port = free_port()
     # gunicorn's log goes to a file: a pipe nobody reads until the end fills up with the outage's
     # error lines, and a worker writing one more then blocks (what looked like hung requests).

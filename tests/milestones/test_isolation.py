@@ -7,7 +7,7 @@ import pytest
 
 from apps.curriculum.models import Block, Topic
 from apps.milestones.models import MilestoneCheck, Output, Portfolio
-from apps.progress.models import Review, TopicNote, TopicProgress
+from apps.progress.models import TopicNote, TopicProgress
 from apps.progress.services import issue_token
 from apps.resources.models import UserResource
 from apps.resources.services import ensure_rows
@@ -30,8 +30,8 @@ def alices(alice, alice_client):
     output = Output.objects.create(user=alice, kind="repo", title=f"repo {SECRET}", url="https://alice.example/r",
                                    block=Block.objects.get(number=2))
     TopicNote.objects.create(user=alice, topic=Topic.objects.get(key="2.1"), text=f"note {SECRET}")
-    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3))
-    Review.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), stage=1, reviewed_on=date(2026, 11, 4))
+    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3),
+                                 reviewed_stage=1)
     share = Portfolio.objects.create(user=alice)
     share.share()
     return {"resource": resource, "own": own, "check": check, "output": output}

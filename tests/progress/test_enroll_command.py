@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.progress.models import Enrollment, SlotTime
+from apps.progress.learner import Learner
+from apps.progress.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_it_creates_and_enrolls_a_new_learner_with_a_printed_password(plan, djan
     assert user.check_password(password) and user.email == "dora@example.com"
     enrollment = user.enrollment
     assert (enrollment.plan, enrollment.start_date, enrollment.timezone) == (plan, date(2026, 12, 1), "Asia/Kathmandu")
-    slots = [(s.days, s.number, f"{s.start:%H:%M}") for s in SlotTime.objects.filter(enrollment=enrollment)]
+    slots = [(s.days, s.number, f"{s.start:%H:%M}") for s in Learner.load(user).slots]
     assert slots == [("weekday", 1, "06:00"), ("weekday", 2, "12:00"), ("weekday", 3, "20:00"),
                      ("weekend", 1, "09:00"), ("weekend", 2, "14:00"), ("weekend", 3, "20:00")]
 
@@ -56,7 +57,7 @@ def test_it_refuses_bad_arguments_and_writes_nothing(plan, django_user_model):
     assert not django_user_model.objects.filter(username="dora").exists()
 
 
-def test_it_says_to_import_a_plan_first(db):
+def test_it_says_to_import_a_plan_first(no_plan):
     with pytest.raises(CommandError, match="import_plan"):
         run("dora")
 

@@ -1,11 +1,12 @@
 """Streaks: a day counts when a slot is checked in as done; paused days neither break nor extend."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from apps.progress.models import CheckIn, Enrollment, Pause
+from apps.progress.models import CheckIn, Pause
 from apps.progress.schedule import PausedSpan, Schedule
 from apps.progress.stats import streaks
 
@@ -17,7 +18,7 @@ def days(first, last):
 
 
 def make(pauses=()):
-    return Schedule(Enrollment(start_date=START, timezone="UTC"), [PausedSpan(*p) for p in pauses], total_days=180,
+    return Schedule(START, ZoneInfo("UTC"), [PausedSpan(*p) for p in pauses], total_days=180,
                     now=datetime(2026, 3, 31, tzinfo=UTC))
 
 
@@ -76,10 +77,14 @@ def test_streak_on_the_page_follows_the_learners_local_days(client, plan, django
 
 @pytest.mark.django_db
 def test_a_skipped_slot_does_not_count_as_studying(plan, django_user_model):
-    from apps.progress.stats import studied_dates
+    from apps.progress.learner import Learner
+    from apps.progress.services import enroll
 
     user = django_user_model.objects.create_user("s")
+    enroll(user=user, plan=plan, start_date=date(2026, 3, 1), timezone="UTC")
     CheckIn.objects.create(user=user, local_date=date(2026, 3, 5), slot=1, status="skipped")
     CheckIn.objects.create(user=user, local_date=date(2026, 3, 6), slot=1, status="done", minutes=10)
-    assert studied_dates(user) == {date(2026, 3, 6)}
+    with time_machine.travel(datetime(2026, 3, 7, 12, tzinfo=UTC), tick=False):
+        day = Learner.load(user).day
+    assert day.studied_dates == {date(2026, 3, 6)} and day.streak.current == 1
     assert not Pause.objects.exists()

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from apps.progress.models import SlotTime
 from apps.progress.schedule import day_kind
 from apps.reminders.models import Reminder, ReminderSettings
+from tests.conftest import move_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,7 @@ def due_now(user, zone):
     start = (local - timedelta(minutes=2)).replace(second=0, microsecond=0)
     if start.date() != local.date():
         pytest.skip("too close to local midnight for this test's arithmetic")
-    SlotTime.objects.filter(enrollment__user=user, days=kind, number=1).update(start=start.time(), end=(start + timedelta(hours=1)).time())
+    move_slot(user, kind, 1, start.time(), (start + timedelta(hours=1)).time())
     others = [f"{d}-{n}" for d in ("weekday", "weekend") for n in (1, 2, 3) if (d, n) != (kind, 1)]
     ReminderSettings.objects.filter(user=user).update(disabled_slots=others)
 

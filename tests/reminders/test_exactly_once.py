@@ -8,9 +8,10 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from apps.progress.models import CheckIn, Pause, SlotTime
+from apps.progress.models import CheckIn, Pause
 from apps.reminders import services
 from apps.reminders.models import Reminder, ReminderSettings
+from tests.conftest import move_slot
 
 # Tuesday 2026-03-10 in Shanghai (UTC+8): the evening slot starts at 20:00 = 12:00 UTC.
 EVENING = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -58,7 +59,7 @@ def test_two_dispatch_passes_at_once_send_each_reminder_once(learner, smtp_maile
 def test_59_minutes_late_is_sent_and_61_is_missed(learner):
     on_time = learner("late59")
     too_late = learner("late61")
-    SlotTime.objects.filter(enrollment__user=too_late, days="weekday", number=3).update(start=time(19, 58))
+    move_slot(too_late, "weekday", 3, time(19, 58), time(23))
     run(EVENING + timedelta(minutes=59))  # late59's slot began 59 minutes ago, late61's 61
     assert [m.to for m in mail.outbox] == [[on_time.email]]
     assert Reminder.objects.get(user=on_time, slot=3).status == "sent"
@@ -70,7 +71,7 @@ def test_59_minutes_late_is_sent_and_61_is_missed(learner):
 @pytest.mark.django_db
 def test_a_slot_over_before_the_tick_is_missed_even_if_under_an_hour(learner):
     user = learner("short")
-    SlotTime.objects.filter(enrollment__user=user, days="weekday", number=3).update(start=time(20), end=time(20, 30))
+    move_slot(user, "weekday", 3, time(20), time(20, 30))
     run(EVENING + timedelta(minutes=31))
     assert Reminder.objects.get(user=user, slot=3).status == "missed" and not mail.outbox
 

@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from apps.progress.models import SlotTime
+from apps.progress.learner import Learner
+from apps.progress.summary import slots_on
 from apps.reminders import services
 from apps.reminders.models import Reminder
+from tests.conftest import move_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def tick_through(first: datetime, last: datetime, dense: list[datetime]):
 
 def set_times(user, days, times):
     for number, (start, end) in enumerate(times, start=1):
-        SlotTime.objects.filter(enrollment__user=user, days=days, number=number).update(start=start, end=end)
+        move_slot(user, days, number, start, end)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_one_email_per_slot_per_local_day_within_two_minutes(learner, zone, loca
     kind = "weekend" if local_day.weekday() >= 5 else "weekday"
     if times:
         set_times(user, kind, times)
-    slots = list(SlotTime.objects.filter(enrollment__user=user, days=kind).order_by("number"))
+    slots = slots_on(Learner.load(user).slots, local_day)
     tz = ZoneInfo(zone)
     first = datetime.combine(local_day, time(0), tzinfo=tz).astimezone(UTC) - timedelta(minutes=5)
     last = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC) + timedelta(minutes=5)

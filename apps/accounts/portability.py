@@ -20,12 +20,14 @@ from django.db.models import F
 
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
 from apps.milestones.models import MilestoneCheck, Output
-from apps.progress import revision
-from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
+from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
+from apps.progress.summary import slot_key
 from apps.reminders.models import ReminderSettings
 from apps.resources.models import UserResource
 
-VERSION = 1
+# 2: enrollment slots hold only the learner's overrides (a moved slot, or one with "off": true) and
+# reviews one entry per topic; version 1 documents (every slot's times, a review per stage) still import.
+VERSION = 2
 
 
 class ImportProblem(Exception):
@@ -52,10 +54,7 @@ def export_user(user) -> dict:
             "start_date": _d(enrollment.start_date),
             "timezone": enrollment.timezone,
             "language": enrollment.language,
-            "slots": [
-                {"days": s.days, "slot": s.number, "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}"}
-                for s in enrollment.slots.order_by("days", "number")
-            ],
+            "slots": _override_list(enrollment.slot_overrides),
         },
         "pauses": [{"start": _d(p.start_date), "end": _d(p.end_date)} for p in Pause.objects.filter(user=user).order_by("start_date")],
         "checkins": [
@@ -78,8 +77,10 @@ def export_user(user) -> dict:
             for n in TopicNote.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number")
         ],
         "reviews": [
-            {"topic": r.topic.key, "stage": r.stage, "reviewed_on": _d(r.reviewed_on)}
-            for r in Review.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number", "stage")
+            {"topic": p.topic.key, "stage": p.reviewed_stage}
+            for p in TopicProgress.objects.filter(user=user, reviewed_stage__gt=0)
+            .select_related("topic")
+            .order_by("topic__start_day", "topic__number")
         ],
         "projects": [
             {
@@ -134,6 +135,20 @@ def export_user(user) -> dict:
             "disabled_slots": sorted(prefs.disabled_slots),
         },
     }
+
+
+def _override_list(overrides: dict) -> list[dict]:
+    found = []
+    for key, value in sorted((overrides or {}).items()):
+        days, _, number = key.rpartition("-")
+        entry = {"days": days, "slot": int(number)} if number.isdigit() else None
+        if entry is None or not isinstance(value, dict):
+            continue
+        if value.get("off") is True:
+            found.append(entry | {"off": True})
+        elif "start" in value and "end" in value:
+            found.append(entry | {"start": value["start"], "end": value["end"]})
+    return found
 
 
 def checkins_csv(user) -> str:
@@ -223,7 +238,7 @@ def import_user(doc, *, username: str | None = None, replace: bool = False) -> t
     if r.problems:
         raise ImportProblem(r.problems)
     with transaction.atomic():
-        return _write(parsed, user_doc, name, existing, plan)
+        return _write_rows(parsed, user_doc, name, existing, plan)
 
 
 def _parse(doc, r: _Reader, plan) -> dict:
@@ -259,8 +274,9 @@ def _parse(doc, r: _Reader, plan) -> dict:
                 {
                     "days": r.get(s, "days", p, "str", choices=["weekday", "weekend"]),
                     "number": r.get(s, "slot", p, "int"),
-                    "start": r.get(s, "start", p, "time"),
-                    "end": r.get(s, "end", p, "time"),
+                    "off": r.get(s, "off", p, "bool") if "off" in s else False,
+                    "start": None if s.get("off") is True else r.get(s, "start", p, "time"),
+                    "end": None if s.get("off") is True else r.get(s, "end", p, "time"),
                 }
                 for p, s in r.items(e, "slots")
             ],
@@ -297,8 +313,7 @@ def _parse(doc, r: _Reader, plan) -> dict:
     parsed["reviews"] = [
         {
             "topic": topic(x.get("topic"), f"{p}.topic"),
-            "stage": r.get(x, "stage", p, "int", choices=list(Review.STAGES)),
-            "reviewed_on": r.get(x, "reviewed_on", p, "date"),
+            "stage": r.get(x, "stage", p, "int", choices=list(REVIEW_STAGES)),
         }
         for p, x in r.items(doc, "reviews")
     ]
@@ -381,13 +396,6 @@ def _parse(doc, r: _Reader, plan) -> dict:
     return parsed
 
 
-def _write(parsed, user_doc, name, existing, plan):
-    with revision.quiet():  # thousands of rows deleted and made (most in bulk, which sends no signals)
-        user, password = _write_rows(parsed, user_doc, name, existing, plan)
-    revision.touch(user.pk)  # one bump of the learner's revision for all of them
-    return user, password
-
-
 def _write_rows(parsed, user_doc, name, existing, plan):
     password = None
     if existing is None:
@@ -395,18 +403,20 @@ def _write_rows(parsed, user_doc, name, existing, plan):
         user = get_user_model().objects.create_user(name, email=user_doc.get("email") or "", password=password)
     else:
         user = existing
-        for model in (CheckIn, TopicProgress, TopicNote, Review, ProjectProgress, Pause, UserResource, MilestoneCheck, Output):
+        for model in (CheckIn, TopicProgress, TopicNote, ProjectProgress, Pause, UserResource, MilestoneCheck, Output):
             model.objects.filter(user=user).delete()
     user.first_name, user.last_name = user_doc.get("first_name") or "", user_doc.get("last_name") or ""
     user.email = user_doc.get("email") or user.email
     user.save()
     e = parsed["enrollment"]
     if e is not None and plan is not None:
-        enrollment, _ = Enrollment.objects.update_or_create(
-            user=user, defaults={"plan": plan, "start_date": e["start_date"], "timezone": e["timezone"], "language": e["language"]}
+        Enrollment.objects.update_or_create(
+            user=user,
+            defaults={
+                "plan": plan, "start_date": e["start_date"], "timezone": e["timezone"], "language": e["language"],
+                "slot_overrides": _overrides(plan, e["slots"]),
+            },
         )
-        enrollment.slots.all().delete()
-        SlotTime.objects.bulk_create([SlotTime(enrollment=enrollment, **s) for s in e["slots"]])
     Pause.objects.bulk_create([Pause(user=user, **p) for p in parsed["pauses"]])
     made = CheckIn.objects.bulk_create([CheckIn(user=user, **{k: v for k, v in c.items() if k != "topics"}) for c in parsed["checkins"]])
     CheckIn.topics.through.objects.bulk_create(
@@ -416,9 +426,13 @@ def _write_rows(parsed, user_doc, name, existing, plan):
             for t in c["topics"]
         ]
     )
-    TopicProgress.objects.bulk_create([TopicProgress(user=user, **t) for t in parsed["topics"]])
+    reviewed = {}
+    for v in parsed["reviews"]:
+        reviewed[v["topic"].pk] = max(v["stage"], reviewed.get(v["topic"].pk, 0))
+    TopicProgress.objects.bulk_create(
+        [TopicProgress(user=user, reviewed_stage=reviewed.get(t["topic"].pk, 0), **t) for t in parsed["topics"]]
+    )
     TopicNote.objects.bulk_create([TopicNote(user=user, **n) for n in parsed["notes"]])
-    Review.objects.bulk_create([Review(user=user, **v) for v in parsed["reviews"]])
     ProjectProgress.objects.bulk_create([ProjectProgress(user=user, **p) for p in parsed["projects"]])
     UserResource.objects.bulk_create([UserResource(user=user, **x) for x in parsed["resources"]])
     MilestoneCheck.objects.bulk_create([MilestoneCheck(user=user, **m) for m in parsed["milestones"]])
@@ -427,3 +441,20 @@ def _write_rows(parsed, user_doc, name, existing, plan):
     if parsed["reminders"] is not None:
         ReminderSettings.objects.update_or_create(user=user, defaults=parsed["reminders"])
     return user, password
+
+
+def _overrides(plan, slots: list[dict]) -> dict:
+    """The learner's slot overrides from a document's slots: version 1 listed every slot's times, so
+    a slot at the plan's times is no override; one the plan lacks is dropped."""
+    plan_slots = {(s.days, s.number): s for s in plan.slots.all()}
+    found = {}
+    for s in slots:
+        plan_slot = plan_slots.get((s["days"], s["number"]))
+        if plan_slot is None:
+            continue
+        key = slot_key(s["days"], s["number"])
+        if s["off"]:
+            found[key] = {"off": True}
+        elif (s["start"], s["end"]) != (plan_slot.start, plan_slot.end) and s["start"] != s["end"]:
+            found[key] = {"start": f"{s['start']:%H:%M}", "end": f"{s['end']:%H:%M}"}
+    return found

@@ -5,7 +5,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.portability import checkins_csv, export_user
+from apps.accounts.portability import checkins_csv, export_user
 
 
 class Command(BaseCommand):

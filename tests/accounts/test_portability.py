@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 
 from apps.curriculum.models import Block, BlockItem, Topic
 from apps.milestones.models import MilestoneCheck, Output
-from apps.progress.models import CheckIn, Pause, ProjectProgress, Review, SlotTime, TopicNote, TopicProgress
+from apps.progress.models import CheckIn, Pause, ProjectProgress, TopicNote, TopicProgress
 from apps.reminders.models import ReminderSettings
 from apps.resources.models import UserResource
 from apps.resources.services import ensure_rows
+from tests.conftest import move_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +27,15 @@ def export(username):
 
 @pytest.fixture
 def rich(alice, alice_client):
-    SlotTime.objects.filter(enrollment__user=alice, days="weekday", number=3).update(start=time(19, 30))
+    move_slot(alice, "weekday", 3, time(19, 30), time(23))
     Pause.objects.create(user=alice, start_date=date(2026, 11, 5), end_date=date(2026, 11, 6))
     c = CheckIn.objects.create(user=alice, local_date=date(2026, 11, 3), slot=3, status="done", minutes=150, note="**SVD** 笔记")
     c.topics.set([Topic.objects.get(key="1.2"), Topic.objects.get(key="1.1")])
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 4), slot=1, status="skipped")
-    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3))
+    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3),
+                                 reviewed_stage=1)
     TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.2"), status="in_progress")
     TopicNote.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), text="装饰器 notes")
-    Review.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), stage=1, reviewed_on=date(2026, 11, 4))
     ProjectProgress.objects.create(user=alice, item=BlockItem.objects.get(block__number=1, kind="project", position=1),
                                    done=True, link="https://github.com/alice/matrix", done_on=date(2026, 11, 6))
     ensure_rows(alice, alice.enrollment.plan)
@@ -52,7 +53,9 @@ def rich(alice, alice_client):
 
 def test_export_import_into_an_empty_database_export_is_identical(rich, tmp_path):
     first = export("alice")
-    assert first["cadence_export"] == 1 and first["plan"] == "llm"
+    assert first["cadence_export"] == 2 and first["plan"] == "llm"
+    assert first["enrollment"]["slots"] == [{"days": "weekday", "slot": 3, "start": "19:30", "end": "23:00"}]
+    assert first["reviews"] == [{"topic": "1.1", "stage": 1}]
     assert len(first["checkins"]) == 2 and first["checkins"][0]["topics"] == ["1.1", "1.2"]
     assert len(first["resources"]) == 17 and len(first["milestones"]) == 8 and len(first["outputs"]) == 2
     path = tmp_path / "alice.json"
@@ -82,7 +85,7 @@ def test_import_as_another_user_and_replace(rich, tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d.update(cadence_export=2), "newer Cadence"),
+        (lambda d: d.update(cadence_export=3), "newer Cadence"),
         (lambda d: d.update(plan="no-such-plan"), "plan 'no-such-plan' is not on this instance"),
         (lambda d: d.pop("cadence_export"), "not a Cadence export"),
         (lambda d: d["checkins"][0].update(date="03/11/2026"), "checkins[0].date: expected a date"),

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.portability import ImportProblem, import_user
+from apps.accounts.portability import ImportProblem, import_user
 
 
 class Command(BaseCommand):

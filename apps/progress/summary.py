@@ -1,0 +1,443 @@
+"""The one home of "what is this learner's day?".
+
+A LearnerDay says, for one learner and one local date: the plan day and its state, the phase and
+block, the day's topics and the overdue ones, the study slots at the learner's own times with their
+check-ins, yesterday's slots left open, streaks, topic-days closed against planned, minutes logged
+against planned, the next milestone, the reviews due, and (on demand) the next unread paper and
+the next open practice project. Today, a past day's page, the dashboard's tiles, /api/v1/progress
+and the reminder e-mail all read it; none of them works any of it out again.
+
+`summarize(enrollments)` answers it for many learners at once in three queries, whatever their
+number and however long their history: their pauses, their topic progress and their check-ins. The
+plan's own rows come from the per-process plan cache (apps.curriculum.cache), and each learner's
+slots are derived, not stored: the plan's rhythm with the learner's overrides from their enrollment
+row (`learner_slots`), so a re-imported plan's new or moved slot is everyone's at once.
+Nothing here is cached: every call reads the learner's rows afresh.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, TextField, Value, When
+from django.utils import timezone
+
+from apps.curriculum.cache import PlanParts, plan_parts
+from apps.curriculum.models import BlockItem, Milestone, Resource, Slot, Topic, minutes_between
+from apps.progress import stats
+from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicProgress
+from apps.progress.schedule import PausedSpan, Schedule, day_kind, local_date
+
+READING_WORDS = ("阅读", "论文", "read", "paper", "blog", "博客")
+CODING_WORDS = ("编码", "编程", "代码", "实践", "code", "coding", "hands-on", "project", "build")
+REVIEW_LIMIT = 5  # reviews shown at once
+REVIEW_GRACE = timedelta(days=30)  # a review more than this overdue is let go
+
+
+# --- slots: the plan's rhythm at the learner's own times ------------------------------------------
+
+
+def slot_key(days: str, number: int) -> str:
+    """How a slot is named in overrides, reminder settings and chart series: "weekday-1"."""
+    return f"{days}-{number}"
+
+
+def slot_purpose(activity: str) -> str | None:
+    """'reading' or 'coding' when the slot's activity says so (the plan's words, Chinese or English)."""
+    lowered = activity.lower()
+    if any(word in lowered for word in READING_WORDS):
+        return "reading"
+    if any(word in lowered for word in CODING_WORDS):
+        return "coding"
+    return None
+
+
+@dataclass(frozen=True)
+class StudySlot:
+    days: str  # "weekday" or "weekend"
+    number: int
+    start: time
+    end: time
+    activity: str
+    moved: bool = False  # at the learner's own times, not the plan's
+
+    @property
+    def key(self) -> str:
+        return slot_key(self.days, self.number)
+
+    @property
+    def minutes(self) -> int:
+        return minutes_between(self.start, self.end)
+
+    @property
+    def purpose(self) -> str | None:
+        return slot_purpose(self.activity)
+
+    def get_days_display(self) -> str:
+        return str(Slot.Days(self.days).label)
+
+
+def learner_slots(plan_slots: Iterable[Slot], overrides: dict) -> tuple[StudySlot, ...]:
+    """The plan's slots at the learner's times: a slot they moved has their start and end, one they
+    turned off is left out, and an override for a slot the plan no longer has means nothing."""
+    slots = []
+    for slot in plan_slots:
+        mine = overrides.get(slot_key(slot.days, slot.number)) if isinstance(overrides, dict) else None
+        mine = mine if isinstance(mine, dict) else {}
+        if mine.get("off") is True:
+            continue
+        start, end, moved = slot.start, slot.end, False
+        if "start" in mine and "end" in mine:
+            try:
+                start, end, moved = time.fromisoformat(mine["start"]), time.fromisoformat(mine["end"]), True
+            except (TypeError, ValueError):
+                pass  # checked on the way in (SlotOverridesForm, the import); anything else keeps the plan's times
+        slots.append(StudySlot(slot.days, slot.number, start, end, slot.activity, moved))
+    return tuple(slots)
+
+
+def slots_on(slots: Iterable[StudySlot], day: date) -> list[StudySlot]:
+    kind = day_kind(day)
+    return [s for s in slots if s.days == kind]
+
+
+def slot_instants(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC start and end of a slot on a local date. A start in a DST gap (02:30 on a spring-forward
+    night) is read with the offset before the change (fold=0), so it falls just after the gap; a start
+    that happens twice (fall back) is the first one. The slot lasts its nominal length (a slot ending
+    at or before its start runs past midnight), whatever the clocks do meanwhile."""
+    begins = datetime.combine(day, start, tzinfo=tz).astimezone(UTC)
+    return begins, begins + timedelta(minutes=minutes_between(start, end))
+
+
+# --- what a day holds -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    """A check-in as the summary reads it. `note` is filled for yesterday and later only (the cards
+    show it; older notes are the history page's)."""
+
+    id: int
+    local_date: date
+    slot: int
+    status: str
+    minutes: int
+    note: str = ""
+    topic_keys: tuple[str, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status == CheckIn.Status.DONE
+
+
+@dataclass(frozen=True)
+class SlotState:
+    slot: StudySlot
+    local_date: date
+    checkin: CheckInRow | None
+
+    @property
+    def state(self) -> str:
+        """'done', 'skipped' or 'open'."""
+        return self.checkin.status if self.checkin is not None else "open"
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    topic: Topic
+    stage: int
+    due: date
+
+
+@dataclass
+class LearnerDay:
+    enrollment: Enrollment
+    parts: PlanParts
+    schedule: Schedule
+    date: date  # the learner's local date this day is about (today, unless asked for another)
+    state: str  # before, active, paused, finished
+    number: int  # the plan day, 1..total_days
+    slots: tuple[StudySlot, ...]  # the learner's whole rhythm
+    today_slots: list[SlotState]
+    yesterday_open: list[SlotState]
+    topics: list[Topic]  # the day's topics, each with .status
+    overdue: list[Topic]  # planned before the day and not closed, oldest first, each with .status
+    streak: stats.Streaks
+    topic_days_closed: int
+    planned_to_date: int
+    minutes_today: int
+    minutes_week: int
+    minutes_total: int
+    planned_today: int
+    planned_week: int
+    next_milestone: tuple[Milestone, date] | None
+    reviews: list[ReviewDue]
+    progress: dict[int, tuple[str, date | None, int]]  # topic id → (status, closed on, reviewed stage)
+    checkins: list[CheckInRow]  # every check-in, oldest first
+    batch: _Batch = field(repr=False)
+
+    @property
+    def user_id(self) -> int:
+        return self.enrollment.user_id
+
+    @property
+    def plan(self):
+        return self.enrollment.plan
+
+    @property
+    def total_days(self) -> int:
+        return self.enrollment.plan.total_days
+
+    @property
+    def block(self):
+        return self.topics[0].block if self.topics else None
+
+    @property
+    def phase(self):
+        return self.block.phase if self.block is not None else None
+
+    @property
+    def ahead_by(self) -> int:
+        return self.topic_days_closed - self.planned_to_date
+
+    @property
+    def behind_by(self) -> int:
+        return -self.ahead_by
+
+    @property
+    def percent_closed(self) -> int:
+        return round(100 * self.topic_days_closed / self.total_days) if self.total_days else 0
+
+    @property
+    def overdue_topic_days(self) -> int:
+        return sum(t.days for t in self.overdue)
+
+    @cached_property
+    def studied_dates(self) -> set[date]:
+        return {c.local_date for c in self.checkins if c.done}
+
+    def topic_status(self, topic_id: int) -> str:
+        found = self.progress.get(topic_id)
+        return found[0] if found else TopicProgress.Status.NOT_STARTED
+
+    def topics_on_date(self, day: date) -> list[Topic]:
+        """The plan's topics on `day` (another date than this one), each with its .status."""
+        if self.schedule.state(day) not in ("active", "paused"):
+            return []
+        return self._with_status(self.parts.topics_on(_clamp(self.schedule.day_number(day), self.total_days)))
+
+    def slot(self, day: date, number: int) -> StudySlot | None:
+        return next((s for s in slots_on(self.slots, day) if s.number == number), None)
+
+    def checkin(self, day: date, number: int) -> CheckInRow | None:
+        return self.batch.checkin_index.get((self.user_id, day, number))
+
+    def next_paper(self) -> Resource | None:
+        """The first unread paper that belongs with the day's block or topics, else the first unread."""
+        unread = [p for p in self.parts.papers if (self.user_id, p.pk) not in self.batch.papers_read]
+        block, topic_ids = self.block, {t.pk for t in self.topics}
+        here = [p for p in unread if (block is not None and block.pk in p.block_ids) or p.topic_ids & topic_ids]
+        return (here or unread or [None])[0]
+
+    def next_project(self) -> BlockItem | None:
+        """The block's first practice project not done yet."""
+        if self.block is None:
+            return None
+        items = self.parts.items.get(self.block.pk, ())
+        return next(
+            (i for i in items if i.kind == BlockItem.Kind.PROJECT and (self.user_id, i.pk) not in self.batch.projects_done), None
+        )
+
+    def suggestion(self, slot: StudySlot):
+        """What to pick up in a slot: the next paper in a reading slot, the next practice project in a coding one."""
+        return {"reading": self.next_paper, "coding": self.next_project}.get(slot.purpose, lambda: None)()
+
+    def _with_status(self, topics: list[Topic]) -> list[Topic]:
+        for topic in topics:
+            topic.status = self.topic_status(topic.pk)
+        return topics
+
+
+def _clamp(number: int, total: int) -> int:
+    return min(max(number, 1), total)
+
+
+# --- many learners at once ------------------------------------------------------------------------
+
+
+class _Batch:
+    """What the summarised learners' days share: the rows read once for all of them, and the few
+    lookups only some callers need (read lazily, one query each for the whole batch)."""
+
+    def __init__(self, user_ids: list[int]):
+        self.user_ids = user_ids
+        self.checkin_index: dict[tuple[int, date, int], CheckInRow] = {}
+
+    @cached_property
+    def papers_read(self) -> set[tuple[int, int]]:
+        # The learners' rows live in apps.resources, which is built on progress; read them through
+        # the plan resource's reverse relation instead of importing that app.
+        rows = Resource.objects.filter(learners__user_id__in=self.user_ids, learners__status="done")
+        return set(rows.values_list("learners__user_id", "pk"))
+
+    @cached_property
+    def projects_done(self) -> set[tuple[int, int]]:
+        return set(ProjectProgress.objects.filter(user_id__in=self.user_ids, done=True).values_list("user_id", "item_id"))
+
+
+def load_pauses(user_ids: Iterable[int]) -> dict[int, list[PausedSpan]]:
+    """Each learner's pauses (one query)."""
+    pauses = defaultdict(list)
+    for user_id, start, end in Pause.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "start_date", "end_date"):
+        pauses[user_id].append(PausedSpan(start, end))
+    return pauses
+
+
+def summarize(
+    enrollments: Iterable[Enrollment], *, now: datetime | None = None, dates: dict[int, date] | None = None
+) -> dict[int, LearnerDay]:
+    """Each learner's day, by user id: their local date at `now` (default: this instant), or the date
+    `dates` gives for them. The enrollments come with their plan (select_related("plan"))."""
+    now = now or timezone.now()
+    enrollments = list(enrollments)
+    if not enrollments:
+        return {}
+    user_ids = [e.user_id for e in enrollments]
+    days = {e.user_id: (dates or {}).get(e.user_id) or local_date(e.tz, now) for e in enrollments}
+    parts = {e.plan_id: plan_parts(e.plan) for e in enrollments}
+    batch = _Batch(user_ids)
+
+    pauses = load_pauses(user_ids)
+    progress = defaultdict(dict)
+    rows = TopicProgress.objects.filter(user_id__in=user_ids).values_list("user_id", "topic_id", "status", "closed_on", "reviewed_stage")
+    for user_id, topic_id, status, closed_on, stage in rows:
+        progress[user_id][topic_id] = (status, closed_on, stage)
+    plan_of = {e.user_id: e.plan_id for e in enrollments}
+    checkins = _load_checkins(user_ids, since=min(days.values()) - timedelta(days=1), parts=parts, plan_of=plan_of)
+    for user_id, rows_ in checkins.items():
+        for row in rows_:
+            batch.checkin_index[(user_id, row.local_date, row.slot)] = row
+
+    return {
+        e.user_id: _day(e, parts[e.plan_id], pauses.get(e.user_id, []), progress.get(e.user_id, {}), checkins.get(e.user_id, []),
+                        days[e.user_id], now, batch)
+        for e in enrollments
+    }
+
+
+def _load_checkins(user_ids, *, since: date, parts: dict[int, PlanParts], plan_of: dict[int, int]) -> dict[int, list[CheckInRow]]:
+    """Every check-in of the learners, oldest first, with the keys of the topics they touched (one
+    query: a row per check-in and topic). Notes are read from `since` on only."""
+    rows = (
+        CheckIn.objects.filter(user_id__in=user_ids)
+        .annotate(recent_note=Case(When(local_date__gte=since, then="note"), default=Value(""), output_field=TextField()))
+        .order_by("user_id", "local_date", "slot")
+        .values_list("id", "user_id", "local_date", "slot", "status", "minutes", "recent_note", "topics__id")
+    )
+    found: dict[int, list[CheckInRow]] = defaultdict(list)
+    topics: dict[int, list[str]] = defaultdict(list)
+    last = None
+    for pk, user_id, day, slot, status, minutes, note, topic_id in rows:
+        if topic_id is not None:
+            topic = parts[plan_of[user_id]].topic_by_id.get(topic_id)
+            if topic is not None:
+                topics[pk].append(topic.key)
+        if pk != last:
+            found[user_id].append(CheckInRow(pk, day, slot, status, minutes, note))
+            last = pk
+    if topics:
+        for user_id, items in found.items():
+            found[user_id] = [
+                CheckInRow(c.id, c.local_date, c.slot, c.status, c.minutes, c.note, tuple(sorted(topics[c.id]))) if c.id in topics else c
+                for c in items
+            ]
+    return found
+
+
+def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInRow], day: date, now, batch) -> LearnerDay:
+    plan = enrollment.plan
+    total = plan.total_days
+    schedule = Schedule(enrollment.start_date, enrollment.tz, pauses, total_days=total, now=now)
+    state = schedule.state(day)
+    number = _clamp(schedule.day_number(day), total)
+    # Progress on topics of another plan (the learner moved) counts for nothing here.
+    progress = {topic_id: value for topic_id, value in progress.items() if topic_id in parts.topic_by_id}
+    closed = {topic_id for topic_id, (status, _, _) in progress.items() if status in stats.CLOSED}
+
+    def status_of(topic):
+        topic.status = progress.get(topic.pk, (TopicProgress.Status.NOT_STARTED,))[0]
+        return topic
+
+    topics = [status_of(t) for t in parts.topics_on(number)] if state in ("active", "paused") else []
+    cutoff = {"before": 1, "finished": total + 1}.get(state, number)
+    overdue = [status_of(t) for t in parts.overdue_before(cutoff) if t.pk not in closed]
+
+    slots = learner_slots(parts.slots, enrollment.slot_overrides)
+    checkin_at = {(c.local_date, c.slot): c for c in checkins if c.local_date >= day - timedelta(days=1) and c.local_date <= day}
+    today_slots = [SlotState(s, day, checkin_at.get((day, s.number))) for s in slots_on(slots, day)] if state != "before" else []
+    yesterday = day - timedelta(days=1)
+    yesterday_open = []
+    if schedule.state(yesterday) == "active":
+        yesterday_open = [SlotState(s, yesterday, None) for s in slots_on(slots, yesterday) if (yesterday, s.number) not in checkin_at]
+
+    week_first = stats.week_start(day)
+    minutes_today = minutes_week = minutes_total = 0
+    studied = set()
+    for c in checkins:
+        if not c.done:
+            continue
+        minutes_total += c.minutes
+        studied.add(c.local_date)
+        if week_first <= c.local_date <= day:
+            minutes_week += c.minutes
+            if c.local_date == day:
+                minutes_today += c.minutes
+
+    milestones = ((m, schedule.date_of(m.day)) for m in parts.milestones)
+    return LearnerDay(
+        enrollment=enrollment,
+        parts=parts,
+        schedule=schedule,
+        date=day,
+        state=state,
+        number=number,
+        slots=slots,
+        today_slots=today_slots,
+        yesterday_open=yesterday_open,
+        topics=topics,
+        overdue=overdue,
+        streak=stats.streaks(schedule, studied, day),
+        topic_days_closed=sum(parts.topic_by_id[topic_id].days for topic_id in closed),
+        planned_to_date=stats.planned_to_date(schedule, day),
+        minutes_today=minutes_today,
+        minutes_week=minutes_week,
+        minutes_total=minutes_total,
+        planned_today=stats.planned_minutes(slots, schedule, day, day),
+        planned_week=stats.planned_minutes(slots, schedule, week_first, week_first + timedelta(days=6)),
+        next_milestone=next(((m, due) for m, due in milestones if due >= day), None),
+        reviews=_reviews_due(parts, progress, day),
+        progress=progress,
+        checkins=checkins,
+        batch=batch,
+    )
+
+
+def _reviews_due(parts: PlanParts, progress, day: date) -> list[ReviewDue]:
+    """Done topics coming back 1, 7 and 30 days after they were closed, past the stage the learner
+    last dismissed; at most REVIEW_LIMIT, oldest first, none more than REVIEW_GRACE overdue."""
+    due = []
+    for topic_id, (status, closed_on, reviewed) in progress.items():
+        if status != TopicProgress.Status.DONE or closed_on is None:
+            continue
+        for stage in REVIEW_STAGES:
+            when = closed_on + timedelta(days=stage)
+            if stage > reviewed and day - REVIEW_GRACE <= when <= day:
+                due.append(ReviewDue(parts.topic_by_id[topic_id], stage, when))
+                break  # one stage of a topic at a time: the next comes once this one is dismissed
+    return sorted(due, key=lambda r: (r.due, r.topic.start_day))[:REVIEW_LIMIT]
