@@ -1,10 +1,18 @@
-"""`make bench`: measure Cadence side by side, as ratios, and write bench/results/latest.json.
+"""`make bench`: measure Cadence as real traffic asks for it, as ratios side by side, and write
+bench/results/latest.json.
 
 1. Two PostgreSQL databases: one with BENCH_USERS demo learners (default 10,000), one with 10.
-2. For each: gunicorn with the production settings (plus a bench-only floor view) on 127.0.0.1, and wrk
-   in another process at a fixed concurrency: a warm-up, then BENCH_SECONDS (default 20) per endpoint,
-   in rounds that interleave the endpoints and the two databases.
-3. The reminder fan-out to an SMTP sink in its own process, against a plain smtplib floor.
+2. Sessions and API tokens for BENCH_ROTATE learners of the big one (default 1,000; all 10 of the
+   small one): every request is from a learner picked at random among them (bench/rotate.lua), so
+   every page is rendered for someone else than the one before, as on a real instance. The floor (an
+   authenticated "ok") rotates over the same learners.
+3. For each database, gunicorn with the production settings on 127.0.0.1, and wrk in another process:
+   every endpoint in interleaved rounds (the endpoints and the two databases taken in turn), once with
+   one connection and once with 16; each ratio is the median of the round-by-round ratios.
+4. The 20:00 rush (bench/rush.py): BENCH_RUSH learners of one timezone each open Today, tap Done and
+   open Today again, as fast as the server allows.
+5. The reminder fan-out to an SMTP sink in its own process, against a plain smtplib floor; then again
+   with EMAIL_RATE_PER_SECOND=50 for BENCH_RATE_USERS learners.
 Nothing here fails on speed; the targets are printed beside the numbers.
 """
 
@@ -36,9 +44,17 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 # endpoint alike instead of on whichever was being measured (ratios moved ±30% between whole runs).
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 SINGLE_SECONDS = int(os.environ.get("BENCH_SINGLE_SECONDS", "2"))  # per endpoint, database and round, one connection
+ROTATE = int(os.environ.get("BENCH_ROTATE", "1000"))  # learners the requests rotate over
+RUSH = int(os.environ.get("BENCH_RUSH", "1000"))  # learners in the 20:00 rush
+RUSH_ZONE = "Asia/Shanghai"
+RATE = 50
+RATE_USERS = int(os.environ.get("BENCH_RATE_USERS", "1500"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
-TARGETS = {"today": 2.5, "api_progress": 2.5, "api_burndown": 2.5, "checkin_post": 2.5, "dashboard": 4.0}
+# p50 against the floor's, one connection, every request from another learner.
+TARGETS = {
+    "today": 3.0, "dashboard": 3.0, "history": 3.0, "block": 3.0, "api_progress": 2.0, "api_burndown": 2.0, "checkin_post": 2.5,
+}
 
 
 def log(message):
@@ -108,12 +124,12 @@ def start_gunicorn(database: str):
     raise SystemExit(f"gunicorn did not start: {log_path.read_text()[-3000:]}")
 
 
-def wrk(url: str, seconds: int, connections: int = CONNECTIONS, **headers) -> dict:
-    env = {**os.environ, **{f"BENCH_{k.upper()}": v for k, v in headers.items()}}
+def wrk(url: str, seconds: int, connections: int, learners: Path, **options) -> dict:
+    env = {**os.environ, "BENCH_LEARNERS": str(learners), **{f"BENCH_{k.upper()}": v for k, v in options.items()}}
     threads = min(2, connections)
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-         "-s", str(BASE / "bench/wrk_report.lua"), url],
+         "-s", str(BASE / "bench/rotate.lua"), url],
         env=env,
         capture_output=True,
         text=True,
@@ -145,75 +161,82 @@ def paired(numerators: list[float], denominators: list[float]) -> float:
     return round(statistics.median(n / d for n, d in zip(numerators, denominators, strict=True) if d), 2)
 
 
-def endpoints(prep: dict) -> dict:
-    cookie = {"cookie": prep["cookie"]}
-    token = {"auth": f"Bearer {prep['token']}"}
+ENDPOINTS = {
+    "floor": ("/bench/floor", {"auth": "cookie"}),
+    "today": ("/", {"auth": "cookie"}),
+    "dashboard": ("/dashboard/", {"auth": "cookie"}),
+    "history": ("/history/", {"auth": "cookie"}),
+    "block": ("/plan/{plan}/blocks/{block}/", {"auth": "cookie"}),
+    "api_progress": ("/api/v1/progress", {"auth": "token"}),
+    "api_burndown": ("/api/v1/burndown", {"auth": "token"}),
     # The learner's own date (their timezone's), or the API rightly refuses a check-in "from the future".
-    body = json.dumps({"date": prep["today"], "slot": 1, "status": "done", "minutes": 55})
-    return {
-        "floor": ("/bench/floor", cookie),
-        "today": ("/", cookie),
-        "dashboard": ("/dashboard/", cookie),
-        "api_progress": ("/api/v1/progress", token),
-        "api_burndown": ("/api/v1/burndown", token),
-        "checkin_post": ("/api/v1/checkins", {**token, "method": "POST", "body": body, "ctype": "application/json"}),
-    }
+    "checkin_post": ("/api/v1/checkins", {
+        "auth": "token", "method": "POST", "ctype": "application/json",
+        "body": '{"date": "{date}", "slot": 1, "status": "done", "minutes": 55}',
+    }),
+}
 
 
 def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
     """Every endpoint on every database (name → learners), each served by its own gunicorn, measured in
-    interleaved rounds (floor on the big one, floor on the small one, Today on the big one, ...), so the
-    two databases' figures are taken side by side, not minutes apart. Returns {database: {endpoint: row}}
-    and the first database's query counts and worker RSS."""
+    interleaved rounds (floor on the big one, floor on the small one, Today on the big one, ...), with one
+    connection and with CONNECTIONS. Returns {(database, connections): {endpoint: row}}, the query counts,
+    the worker RSS, the servers' ports and the learners' files (for the rush)."""
     servers = {}
     try:
         for database, users in databases.items():
-            made = run([PY, "bench/prepare.py", f"demo{max(users // 2, 1):05d}"], env_for(database)).stdout
+            learners = RESULTS / "var" / f"learners-{database}.txt"
+            learners.parent.mkdir(parents=True, exist_ok=True)
+            made = run([PY, "bench/prepare.py", str(learners), str(min(ROTATE, users))], env_for(database)).stdout
             prep = json.loads(made.strip().splitlines()[-1])
-            servers[database] = (prep, *start_gunicorn(database))
-        chosen = {database: endpoints(prep) for database, (prep, _, _) in servers.items()}
-        names = list(next(iter(chosen.values())))
-        for database, (_, _, port) in servers.items():
-            for path, headers in chosen[database].values():
-                wrk(f"http://127.0.0.1:{port}{path}", WARMUP, **headers)
+            log(f"{database}: requests rotate over {prep['learners']} learners")
+            servers[database] = (prep, learners, *start_gunicorn(database))
+        for _, learners, _, port in servers.values():
+            for path, options in ENDPOINTS.values():
+                wrk(f"http://127.0.0.1:{port}{path}", WARMUP, CONNECTIONS, learners, path=path, **options)
 
         def interleaved(seconds: int, connections: int) -> dict:
             """Each endpoint on each database, ROUNDS times, taken in turn; which database goes first
             alternates from round to round, so neither side is always first."""
-            taken = {(database, name): [] for database in servers for name in names}
+            taken = {(database, name): [] for database in servers for name in ENDPOINTS}
             for number in range(ROUNDS):
                 order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))
-                for name in names:
-                    for database, (_, _, port) in order:
-                        path, headers = chosen[database][name]
-                        taken[(database, name)].append(wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, **headers))
+                for name, (path, options) in ENDPOINTS.items():
+                    for database, (_, learners, _, port) in order:
+                        taken[(database, name)].append(
+                            wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, learners, path=path, **options)
+                        )
             return taken
 
-        rounds = interleaved(max(SECONDS // ROUNDS, 1), CONNECTIONS)
-        rows = {database: {} for database in servers}
-        for (database, name), runs in rounds.items():
-            row = rows[database][name] = {"name": name, **combine(runs), "rounds_p50_ms": [r["p50_ms"] for r in runs]}
-            log(f"{database} {name}: {row['rps']} req/s, p50 {row['p50_ms']} ms (rounds: {[r['p50_ms'] for r in runs]})")
-            if row["non2xx"] or row["errors"]:
-                log(f"WARNING {database} {name}: {row['non2xx']} non-2xx answers, {row['errors']} errors: not a fair measurement")
-        # One request at a time, the databases alternating: the time a request takes, without the
-        # queueing that 16 connections on two CPUs add (and with it most of the machine's noise).
-        single = {key: [r["p50_ms"] for r in runs] for key, runs in interleaved(SINGLE_SECONDS, 1).items()}
-        for (database, name), p50s in single.items():
-            rows[database][name]["single_p50_ms"] = p50s
-            log(f"{database} {name} one at a time: p50 by round {p50s}")
-        prep, proc, _ = next(iter(servers.values()))  # the big database's
+        rows = {}
+        for connections, seconds in ((1, SINGLE_SECONDS), (CONNECTIONS, max(SECONDS // ROUNDS, 1))):
+            for (database, name), runs in interleaved(seconds, connections).items():
+                row = rows.setdefault((database, connections), {})[name] = {
+                    "name": name, **combine(runs), "rounds_p50_ms": [r["p50_ms"] for r in runs],
+                }
+                log(f"{database} c={connections} {name}: {row['rps']} req/s, p50 {row['p50_ms']} ms (rounds: {row['rounds_p50_ms']})")
+                if row["non2xx"] or row["errors"]:
+                    log(f"WARNING {database} {name}: {row['non2xx']} non-2xx answers, {row['errors']} errors: not a fair measurement")
+        prep, learners, proc, port = next(iter(servers.values()))  # the big database's
         rss = peak_rss(children(proc.pid))  # the workers, not the master
+        rush_file = RESULTS / "var" / "rush.txt"
+        run([PY, "bench/prepare.py", str(rush_file), str(RUSH), "--zone", RUSH_ZONE], env_for(next(iter(servers))))
+        log(f"the 20:00 rush: {RUSH} learners in {RUSH_ZONE}, {CONNECTIONS} connections")
+        rush = json.loads(subprocess.run(
+            [PY, str(BASE / "bench/rush.py"), f"127.0.0.1:{port}", str(rush_file), str(CONNECTIONS)],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip().splitlines()[-1])
+        log(f"rush: {rush}")
     finally:
-        for _, proc, _ in servers.values():
+        for _, _, proc, _ in servers.values():
             proc.send_signal(signal.SIGTERM)
-        for _, proc, _ in servers.values():
+        for _, _, proc, _ in servers.values():
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:  # a worker stuck finishing a request: the numbers are in already
                 proc.kill()
                 proc.wait(timeout=30)
-    return rows, {"queries": prep["queries"], "queries_uncached": prep["queries_uncached"], "gunicorn_worker_peak_rss_kb": rss}
+    return rows, {"queries": prep["queries"], "learners": prep["learners"], "gunicorn_worker_peak_rss_kb": rss, "rush": rush}
 
 
 def main():
@@ -225,40 +248,43 @@ def main():
     prepare_database(small, 10)
 
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env_for(big))  # hashed names, as in production
-    both, extra = measure_web({big: USERS, small: 10})
-    web, small_rows = both[big], both[small]
+    rows, extra = measure_web({big: USERS, small: 10})
+    web, web16 = rows[(big, 1)], rows[(big, CONNECTIONS)]
+    small_rows = rows[(small, 1)]
     # Ratios are paired: each round's figure against the one taken beside it (the floor of the same
     # round; the same endpoint on the other database, measured just before or after), and the median of
     # those. The machine's drift from one minute to the next then cancels out of each pair.
     for row in web.values():
         row["ratio_to_floor"] = paired(row["rounds_p50_ms"], web["floor"]["rounds_p50_ms"])
+        loaded = web16[row["name"]]
+        row["ratio_to_floor_16"] = paired(loaded["rounds_p50_ms"], web16["floor"]["rounds_p50_ms"])
+        row["loaded"] = {k: loaded[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors", "non2xx")}
     # Scale: a learner's request on the 10,000-learner database against the same on the 10-learner one,
-    # one request at a time (what indexes and full scans would change), paired round by round. The same
-    # ratio under load (16 connections) is reported beside it; there queueing on the two CPUs dominates.
-    scale = {name: paired(web[name]["single_p50_ms"], small_rows[name]["single_p50_ms"]) for name in small_rows if name != "floor"}
-    scale_loaded = {name: paired(web[name]["rounds_p50_ms"], small_rows[name]["rounds_p50_ms"]) for name in small_rows if name != "floor"}
+    # one request at a time (what indexes and full scans would change), paired round by round.
+    scale = {name: paired(web[name]["rounds_p50_ms"], small_rows[name]["rounds_p50_ms"]) for name in small_rows if name != "floor"}
 
     log("reminder fan-out")
     fanout = json.loads(run([PY, "bench/fanout.py", str(RESULTS)], env_for(big), timeout=1800).stdout.strip().splitlines()[-1])
+    log(f"reminder fan-out kept to {RATE}/s, {RATE_USERS} learners")
+    rated = json.loads(
+        run([PY, "bench/fanout.py", str(RESULTS), str(RATE), str(RATE_USERS)], env_for(big), timeout=1800).stdout.strip().splitlines()[-1]
+    )
 
     results = {
         "machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "users": USERS,
+        "rotating_learners": extra["learners"],
         "seconds_per_endpoint": SECONDS,
         "connections": CONNECTIONS,
         "rounds": ROUNDS,
         "web": list(web.values()),
         "scale_ratio": round(max(scale.values()), 2),
         "scale_ratios": scale,
-        "scale_ratios_under_load": scale_loaded,
-        "single_request_p50_ms": {
-            name: {str(USERS): statistics.median(web[name]["single_p50_ms"]), "10": statistics.median(small_rows[name]["single_p50_ms"])}
-            for name in small_rows
-        },
+        "rush": {"zone": RUSH_ZONE, "connections": CONNECTIONS, **extra["rush"]},
         "fanout": {k: fanout[k] for k in ("users", "seconds", "floor_seconds", "ratio", "duplicates", "missing", "messages_per_second")},
+        "fanout_rate_limited": rated,
         "queries_per_page": extra["queries"],
-        "queries_per_page_uncached": extra["queries_uncached"],
         "peak_rss_kb": {"gunicorn_worker": extra["gunicorn_worker_peak_rss_kb"], **fanout["peak_rss_kb"]},
         "import_plan_seconds": seed["import_plan_seconds"],
         "seed_demo": {"rows": seed["seed_rows"], "seconds": seed["seed_seconds"], "rows_per_second": seed["seed_rows_per_second"]},
@@ -269,25 +295,29 @@ def main():
 
 def print_table(r):
     print()
-    print(f"Cadence benchmark · {r['date']} · {r['users']:,} learners · {r['machine']['cpus']} CPUs")
-    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'×floor':>8}{'target':>8}{'queries (uncached)':>20}")
+    print(f"Cadence benchmark · {r['date']} · {r['users']:,} learners, requests rotating over {r['rotating_learners']:,}"
+          f" · {r['machine']['cpus']} CPUs")
+    print(f"{'endpoint':<14}{'p50 ms':>9}{'×floor':>8}{'target':>11}{'16 conn: req/s':>16}{'p95 ms':>9}{'×floor':>8}{'queries':>9}")
     for row in r["web"]:
         target = TARGETS.get(row["name"])
         verdict = "" if target is None else ("ok" if row["ratio_to_floor"] <= target else "MISSED")
-        queries = r["queries_per_page"].get(row["name"], "")
-        if row["name"] in r["queries_per_page_uncached"]:
-            queries = f"{queries} ({r['queries_per_page_uncached'][row['name']]})"
         print(
-            f"{row['name']:<14}{row['rps']:>9}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_floor']:>8}"
-            f"{(f'≤{target} {verdict}' if target else ''):>8}{queries:>20}"
+            f"{row['name']:<14}{row['p50_ms']:>9}{row['ratio_to_floor']:>8}{(f'≤{target} {verdict}' if target else ''):>11}"
+            f"{row['loaded']['rps']:>16}{row['loaded']['p95_ms']:>9}{row['ratio_to_floor_16']:>8}"
+            f"{r['queries_per_page'].get(row['name'], ''):>9}"
         )
-    print(f"scale 10,000 vs 10 learners, one request at a time: ×{r['scale_ratio']} (target ≤1.2) {r['scale_ratios']}")
-    print(f"  the same under load (16 connections): {r['scale_ratios_under_load']}")
+    print(f"scale 10,000 vs 10 learners, one connection: ×{r['scale_ratio']} (target ≤1.2 each) {r['scale_ratios']}")
+    rush = r["rush"]
+    print(f"20:00 rush: {rush['learners']} learners in {rush['seconds']} s, {rush['learners_per_second']} learners/s,"
+          f" p95 {rush['p95_ms']} ms for Today + Done + Today; errors {rush['errors']}")
     f = r["fanout"]
     print(
-        f"fan-out {f['users']:,} reminders: {f['seconds']} s, {f['messages_per_second']} msg/s; smtplib floor {f['floor_seconds']} s;"
-        f" ×{f['ratio']} (target ≤2); duplicates {f['duplicates']}, missing {f['missing']}"
+        f"fan-out {f['users']:,} reminders: {f['seconds']} s, {f['messages_per_second']} msg/s (target ≥100); smtplib floor"
+        f" {f['floor_seconds']} s (×{f['ratio']}); duplicates {f['duplicates']}, missing {f['missing']}"
     )
+    q = r["fanout_rate_limited"]
+    print(f"fan-out at EMAIL_RATE_PER_SECOND={q['rate_limit']}: {q['users']:,} reminders at {q['messages_per_second']} msg/s"
+          f" (target within 5%); duplicates {q['duplicates']}, missing {q['missing']}")
     print(
         f"peak RSS kB: {r['peak_rss_kb']}; import_plan {r['import_plan_seconds']} s; seed_demo {r['seed_demo']['rows_per_second']:,} rows/s"
     )

@@ -47,10 +47,6 @@ class PlanParts:
         """Copies of a block's topics, in order."""
         return [copy.copy(t) for t in self.topics if t.block_id == block_id]
 
-    def overdue_before(self, number: int) -> list[Topic]:
-        """Copies of the topics that end before plan day `number`, in plan order."""
-        return [copy.copy(t) for t in self.topics if t.end_day < number]
-
     def items_of(self, block_id: int) -> list[BlockItem]:
         return [copy.copy(i) for i in self.items.get(block_id, ())]
 

@@ -230,7 +230,3 @@ def phase_progress(history: History, phases) -> list[PhaseProgress]:
                 row.closed += end_day - start_day + 1
                 break
     return rows
-
-
-def studied_dates(history: History) -> set[date]:
-    return {c.local_date for c in history.checkins if c.status == CheckIn.Status.DONE}

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, TextField, Value, When
@@ -118,10 +119,9 @@ def slot_instants(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[date
 # --- what a day holds -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckInRow:
-    """A check-in as the summary reads it. `note` is filled for yesterday and later only (the cards
-    show it; older notes are the history page's)."""
+class CheckInRow(NamedTuple):
+    """A check-in as the summary reads it (a tuple: a learner has hundreds). `note` is filled for
+    yesterday and later only (the cards show it; older notes are the history page's)."""
 
     id: int
     local_date: date
@@ -167,7 +167,7 @@ class LearnerDay:
     today_slots: list[SlotState]
     yesterday_open: list[SlotState]
     topics: list[Topic]  # the day's topics, each with .status
-    overdue: list[Topic]  # planned before the day and not closed, oldest first, each with .status
+    overdue: list[Topic]  # planned before the day and not closed, oldest first (the plan cache's own: read-only)
     streak: stats.Streaks
     topic_days_closed: int
     planned_to_date: int
@@ -240,10 +240,9 @@ class LearnerDay:
 
     def next_paper(self) -> Resource | None:
         """The first unread paper that belongs with the day's block or topics, else the first unread."""
-        unread = [p for p in self.parts.papers if (self.user_id, p.pk) not in self.batch.papers_read]
-        block, topic_ids = self.block, {t.pk for t in self.topics}
-        here = [p for p in unread if (block is not None and block.pk in p.block_ids) or p.topic_ids & topic_ids]
-        return (here or unread or [None])[0]
+        read = {pk for user_id, pk in self.batch.papers_read if user_id == self.user_id}
+        block = self.block
+        return next_paper(self.parts.papers, read, block.pk if block else None, {t.pk for t in self.topics})
 
     def next_project(self) -> BlockItem | None:
         """The block's first practice project not done yet."""
@@ -262,6 +261,14 @@ class LearnerDay:
         for topic in topics:
             topic.status = self.topic_status(topic.pk)
         return topics
+
+
+def next_paper(papers, read: set[int], block_id: int | None, topic_ids: set[int], *, fallback: bool = True) -> Resource | None:
+    """The first paper (in plan order) not in `read` that belongs with the block or one of the topics;
+    else, with `fallback`, the first unread paper of the plan."""
+    unread = [p for p in papers if p.pk not in read]
+    here = [p for p in unread if block_id in p.block_ids or p.topic_ids & topic_ids]
+    return (here or (unread if fallback else []) or [None])[0]
 
 
 def _clamp(number: int, total: int) -> int:
@@ -352,11 +359,10 @@ def _load_checkins(user_ids, *, since: date, parts: dict[int, PlanParts], plan_o
             found[user_id].append(CheckInRow(pk, day, slot, status, minutes, note))
             last = pk
     if topics:
-        for user_id, items in found.items():
-            found[user_id] = [
-                CheckInRow(c.id, c.local_date, c.slot, c.status, c.minutes, c.note, tuple(sorted(topics[c.id]))) if c.id in topics else c
-                for c in items
-            ]
+        for items in found.values():
+            for i, c in enumerate(items):
+                if c.id in topics:
+                    items[i] = c._replace(topic_keys=tuple(sorted(topics[c.id])))
     return found
 
 
@@ -376,7 +382,7 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
 
     topics = [status_of(t) for t in parts.topics_on(number)] if state in ("active", "paused") else []
     cutoff = {"before": 1, "finished": total + 1}.get(state, number)
-    overdue = [status_of(t) for t in parts.overdue_before(cutoff) if t.pk not in closed]
+    overdue = [t for t in parts.topics if t.end_day < cutoff and t.pk not in closed]
 
     slots = learner_slots(parts.slots, enrollment.slot_overrides)
     checkin_at = {(c.local_date, c.slot): c for c in checkins if c.local_date >= day - timedelta(days=1) and c.local_date <= day}

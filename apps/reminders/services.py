@@ -275,9 +275,9 @@ def _mark_sent(pk: int, token: str) -> None:
 
 class Pace:
     """At most `rate` messages a second across every worker (EMAIL_RATE_PER_SECOND; 0: no limit), so
-    an SMTP relay's sending limit is kept without its refusals. Each second of wall-clock time has a
-    counter in the shared cache (Redis in production); a sender over the count waits for the next
-    second."""
+    an SMTP relay's sending limit is kept without its refusals. Each wall-clock second has a counter in
+    the shared cache (Redis in production): the n-th message of a second goes no earlier than
+    (n - 1) / rate into it, so they are spread evenly, and none past the rate-th."""
 
     def __init__(self, rate: int):
         self.rate = rate
@@ -285,21 +285,23 @@ class Pace:
     def wait_turn(self, *, deadline: float) -> bool:
         """Wait until this process may send one message; False if that would be past `deadline`
         (a time.monotonic() value)."""
-        while True:
-            if time_.monotonic() > deadline:
-                return False
+        while time_.monotonic() <= deadline:
             if not self.rate:
                 return True
-            second = int(time_.time())
+            now = time_.time()
+            second = int(now)
             key = f"cadence:email-rate:{second}"
             cache.add(key, 0, timeout=5)
             try:
                 taken = cache.incr(key)
-            except ValueError:  # expired between add and incr: take the next second's
+            except ValueError:  # expired between add and incr: try the next second
                 continue
-            if taken <= self.rate:
-                return True
-            time_.sleep(max(second + 1 - time_.time(), 0.001))
+            if taken > self.rate:
+                time_.sleep(max(second + 1 - time_.time(), 0.001))
+                continue
+            time_.sleep(max(second + (taken - 1) / self.rate - time_.time(), 0))
+            return True
+        return False
 
 
 def _reopen(connection) -> None:

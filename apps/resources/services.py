@@ -28,19 +28,3 @@ def rows_for(user, plan):
         )
         .order_by("resource__position", "created_at", "pk")
     )
-
-
-def next_paper(*, user, plan, block: Block | None, topics: list[Topic]) -> Resource | None:
-    """The next paper to read: the first not done that belongs with this block or its topics, else the
-    first not done in the plan (one query)."""
-    done = UserResource.objects.filter(user=user, status=UserResource.Status.DONE, resource__isnull=False).values("resource_id")
-    papers = list(
-        Resource.objects.filter(plan=plan, kind=Resource.Kind.PAPER).exclude(pk__in=done)
-        .prefetch_related("blocks", "topics").order_by("position")
-    )
-    here = [
-        p for p in papers
-        if (block is not None and any(b.pk == block.pk for b in p.blocks.all()))
-        or any(t.pk in {x.pk for x in topics} for t in p.topics.all())
-    ]
-    return (here or papers or [None])[0]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.models import Resource
 from apps.progress.http import with_learner
+from apps.progress.summary import next_paper
 from apps.resources import services
 from apps.resources.forms import OwnResourceForm, ResourceUpdateForm
 from apps.resources.models import UserResource
@@ -101,5 +102,6 @@ def block_panel(request, *, learner, block, topics, **context):
         return None
     status = dict(UserResource.objects.filter(user=request.user, resource__in=linked).values_list("resource_id", "status"))
     rows = [{"resource": r, "status": status.get(r.pk, UserResource.Status.TO_READ)} for r in linked]
-    upcoming = next((r["resource"] for r in rows if r["resource"].kind == Resource.Kind.PAPER and r["status"] != "done"), None)
+    read = {r["resource"].pk for r in rows if r["status"] == UserResource.Status.DONE}
+    upcoming = next_paper([r for r in linked if r.kind == Resource.Kind.PAPER], read, block.pk, topic_ids, fallback=False)
     return render_to_string("resources/_block_panel.html", {"rows": rows, "next_paper": upcoming}, request=request)
