@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 from datetime import date, time
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from apps.core.validators import FIRST_DATE, LAST_DATE
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
 from apps.milestones.models import MilestoneCheck, Output
 from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
@@ -160,6 +163,14 @@ def checkins_csv(user) -> str:
     return out.getvalue()
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Reader:
     """Checks a document's parts, collecting a problem (with its path) for each bad one."""
 
@@ -179,7 +190,10 @@ class _Reader:
             return []
         return [(f"{key}[{i}]", self.obj(v, f"{key}[{i}]")) for i, v in enumerate(value)]
 
-    def get(self, item, key, path, kind, *, null=False, choices=None):
+    def get(self, item, key, path, kind, *, null=False, choices=None, max_length=100_000, link=False, low=None, high=None):
+        """The value at item[key], checked: its type, choices, a text's length and characters (no NUL,
+        no lone surrogate), a link's scheme (http or https), a number's range. Problems are noted with
+        their JSON path, and None returned."""
         value = item.get(key)
         if value is None and null:
             return None
@@ -195,10 +209,14 @@ class _Reader:
         )
         if kind == "date":
             try:
-                return date.fromisoformat(value)
+                found = date.fromisoformat(value)
             except (TypeError, ValueError):
                 self.problems.append(f"{path}.{key}: expected a date YYYY-MM-DD")
                 return None
+            if not FIRST_DATE <= found <= LAST_DATE:
+                self.problems.append(f"{path}.{key}: a date between {FIRST_DATE} and {LAST_DATE}")
+                return None
+            return found
         if kind == "time":
             try:
                 return time.fromisoformat(value)
@@ -211,6 +229,19 @@ class _Reader:
         if choices is not None and value not in choices:
             self.problems.append(f"{path}.{key}: must be one of {', '.join(map(str, choices))}")
             return None
+        if kind == "str":
+            if len(value) > max_length:
+                self.problems.append(f"{path}.{key}: at most {max_length:,} characters")
+                return None
+            if "\x00" in value or not _encodable(value):
+                self.problems.append(f"{path}.{key}: a NUL or an invalid character")
+                return None
+            if link and value and not value.lower().startswith(("http://", "https://")):
+                self.problems.append(f"{path}.{key}: a link must start with http:// or https://")
+                return None
+        if kind == "int" and ((low is not None and value < low) or (high is not None and value > high)):
+            self.problems.append(f"{path}.{key}: a whole number from {low} to {high}")
+            return None
         return value
 
 
@@ -219,15 +250,25 @@ def import_user(doc, *, username: str | None = None, replace: bool = False) -> t
     if not isinstance(doc, dict) or "cadence_export" not in doc:
         raise ImportProblem(["not a Cadence export: the document has no cadence_export version"])
     version = doc["cadence_export"]
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ImportProblem(["cadence_export: expected a version number"])
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportProblem(["cadence_export: expected a version number (1 or more)"])
     if version > VERSION:
         raise ImportProblem(
             [f"this document is from a newer Cadence (export version {version}; this one reads up to {VERSION}): upgrade first"]
         )
     r = _Reader()
     user_doc = r.obj(doc.get("user"), "user")
-    name = username or r.get(user_doc, "username", "user", "str")
+    name = username or r.get(user_doc, "username", "user", "str", max_length=150)
+    if name is not None:
+        try:
+            get_user_model().username_validator(name)
+            if not name:
+                raise ValidationError("empty")
+        except ValidationError:
+            r.problems.append(f"user.username: '{name[:40]}' is not a username (letters, digits and @.+-_, 1 to 150)")
+            name = None
+    if r.problems:
+        raise ImportProblem(r.problems)
     plan = Plan.objects.filter(slug=doc.get("plan")).first() if isinstance(doc.get("plan"), str) else None
     if doc.get("plan") is not None and plan is None:
         raise ImportProblem([f"plan '{doc.get('plan')}' is not on this instance: import it first with import_plan"])
@@ -235,10 +276,51 @@ def import_user(doc, *, username: str | None = None, replace: bool = False) -> t
     if existing is not None and not replace:
         raise ImportProblem([f"user '{name}' exists already: use --replace to overwrite their data, or --as NEWNAME"])
     parsed = _parse(doc, r, plan)
+    _check_whole(parsed, r)
     if r.problems:
         raise ImportProblem(r.problems)
     with transaction.atomic():
         return _write_rows(parsed, user_doc, name, existing, plan)
+
+
+MAX_CHECKINS = 50_000  # ten years of five slots a day
+
+
+def _check_whole(parsed: dict, r: _Reader) -> None:
+    """What no single record shows: duplicates, check-ins before day 1 or over a day's minutes, pauses."""
+    checkins = parsed["checkins"]
+    if len(checkins) > MAX_CHECKINS:
+        r.problems.append(f"checkins: at most {MAX_CHECKINS:,}")
+    for name, keys in (
+        ("checkins", [(c["local_date"], c["slot"]) for c in checkins]),
+        ("topics", [t["topic"] and t["topic"].pk for t in parsed["topics"]]),
+        ("notes", [n["topic"] and n["topic"].pk for n in parsed["notes"]]),
+        ("projects", [p["item"] and p["item"].pk for p in parsed["projects"]]),
+        ("milestones", [m["item"] and m["item"].pk for m in parsed["milestones"]]),
+        ("resources", [x["resource"].pk for x in parsed["resources"] if x["resource"] is not None]),
+        ("enrollment.slots", [(s["days"], s["number"]) for s in (parsed["enrollment"] or {}).get("slots", [])]),
+    ):
+        seen = set()
+        for index, key in enumerate(keys):
+            if key in seen and key is not None:
+                r.problems.append(f"{name}[{index}]: the same one twice")
+            seen.add(key)
+    start = (parsed["enrollment"] or {}).get("start_date")
+    minutes = {}
+    for index, c in enumerate(checkins):
+        if start and c["local_date"] and c["local_date"] < start:
+            r.problems.append(f"checkins[{index}].date: before day 1 ({start})")
+        if c["local_date"] and c["minutes"] is not None:
+            minutes[c["local_date"]] = minutes.get(c["local_date"], 0) + c["minutes"]
+    for day, total in sorted(minutes.items()):
+        if total > 24 * 60:
+            r.problems.append(f"checkins: {total:,} minutes on {day}; a day has 1,440")
+    pauses = parsed["pauses"]
+    for index, p in enumerate(pauses):
+        if p["start_date"] and p["end_date"] and p["end_date"] < p["start_date"]:
+            r.problems.append(f"pauses[{index}]: ends before it starts")
+    if sum(1 for p in pauses if p["end_date"] is None) > 1:
+        r.problems.append("pauses: at most one open pause (without an end)")
 
 
 def _parse(doc, r: _Reader, plan) -> dict:
@@ -295,8 +377,8 @@ def _parse(doc, r: _Reader, plan) -> dict:
             "local_date": r.get(x, "date", p, "date"),
             "slot": r.get(x, "slot", p, "int"),
             "status": r.get(x, "status", p, "str", choices=["done", "skipped"]),
-            "minutes": r.get(x, "minutes", p, "int"),
-            "note": r.get(x, "note", p, "str"),
+            "minutes": r.get(x, "minutes", p, "int", low=0, high=24 * 60),
+            "note": r.get(x, "note", p, "str", max_length=20_000),
             "topics": [topic(k, f"{p}.topics") for k in (r.get(x, "topics", p, "list") or [])],
         }
         for p, x in r.items(doc, "checkins")
@@ -326,7 +408,7 @@ def _parse(doc, r: _Reader, plan) -> dict:
             {
                 "item": item,
                 "done": r.get(x, "done", p, "bool"),
-                "link": r.get(x, "link", p, "str"),
+                "link": r.get(x, "link", p, "str", max_length=500, link=True),
                 "done_on": r.get(x, "done_on", p, "date", null=True),
             }
         )
@@ -343,9 +425,9 @@ def _parse(doc, r: _Reader, plan) -> dict:
             {
                 "resource": resource,
                 "kind": r.get(x, "kind", p, "str"),
-                "title": r.get(x, "title", p, "str"),
-                "url": r.get(x, "url", p, "str"),
-                "description": r.get(x, "description", p, "str"),
+                "title": r.get(x, "title", p, "str", max_length=300),
+                "url": r.get(x, "url", p, "str", max_length=500, link=True),
+                "description": r.get(x, "description", p, "str", max_length=500),
                 "status": r.get(x, "status", p, "str", choices=[s for s, _ in UserResource.Status.choices]),
                 "rating": r.get(x, "rating", p, "int", null=True, choices=[1, 2, 3, 4, 5, None]),
                 "notes": r.get(x, "notes", p, "str"),
@@ -360,7 +442,7 @@ def _parse(doc, r: _Reader, plan) -> dict:
             {
                 "item": item,
                 "done": r.get(x, "done", p, "bool"),
-                "evidence": r.get(x, "evidence", p, "str"),
+                "evidence": r.get(x, "evidence", p, "str", max_length=2000),
                 "done_on": r.get(x, "done_on", p, "date", null=True),
             }
         )
@@ -378,8 +460,8 @@ def _parse(doc, r: _Reader, plan) -> dict:
         parsed["outputs"].append(
             {
                 "kind": r.get(x, "kind", p, "str", choices=[k for k, _ in Output.Kind.choices]),
-                "title": r.get(x, "title", p, "str"),
-                "url": r.get(x, "url", p, "str"),
+                "title": r.get(x, "title", p, "str", max_length=300),
+                "url": r.get(x, "url", p, "str", max_length=500, link=True),
                 "block": block,
                 "topic": topic(x.get("topic"), f"{p}.topic"),
                 "project": project,
@@ -393,6 +475,9 @@ def _parse(doc, r: _Reader, plan) -> dict:
             "weekends": r.get(x, "weekends", "reminders", "bool"),
             "disabled_slots": r.get(x, "disabled_slots", "reminders", "list"),
         }
+        slots = parsed["reminders"]["disabled_slots"] or []
+        if not all(isinstance(key, str) and re.fullmatch(r"(weekday|weekend)-[0-9]{1,3}", key) for key in slots) or len(slots) > 50:
+            r.problems.append('reminders.disabled_slots: slot names such as "weekday-2"')
     return parsed
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.portability import checkins_csv, export_user
@@ -43,14 +43,14 @@ def set_language(request):
 @require_GET
 def export_json(request):
     response = HttpResponse(json.dumps(export_user(request.user), ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="cadence-{request.user.username}.json"'
+    response["Content-Disposition"] = content_disposition_header(True, f"cadence-{request.user.username}.json")
     return response
 
 
 @require_GET
 def export_csv(request):
     response = HttpResponse(checkins_csv(request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cadence-{request.user.username}-checkins.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"cadence-{request.user.username}-checkins.csv")
     return response
 
 

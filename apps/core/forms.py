@@ -4,12 +4,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.core.throttle import locked_for
+from apps.core.throttle import attempt
 
 
 class ThrottleMixin:
     def clean(self):
-        wait = locked_for(self.request, self.data.get("username", ""))
+        wait = attempt(self.request, self.data.get("username", ""))
         if wait:
             minutes = max(1, (wait + 59) // 60)
             raise forms.ValidationError(

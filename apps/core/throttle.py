@@ -1,13 +1,20 @@
-"""Login throttling: after 5 failed logins for a username or an IP within 15 minutes, further attempts
-are refused for 15 minutes, with a message saying so. The check runs before the password is looked at."""
+"""Login throttling: at most LOGIN_FAILURE_LIMIT (5) attempts for a username or an IP address reach the
+password check within LOGIN_FAILURE_WINDOW (15 minutes); more are refused, with a message saying when
+to try again. A successful login forgets the username's attempts.
+
+Race-free by construction: each attempt is written first (autocommitted, so every worker sees it) and
+counted after, so however many attempts arrive at once, the k-th one written counts at least k and
+at most LIMIT of them get to the password. The username is keyed as the login form and the
+authentication backend read it (NFKC-normalised, so ａｌｉｃｅ is alice) and case-folded."""
 
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -28,41 +35,30 @@ def client_ip(request) -> str | None:
         return None
 
 
-def _normal(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+def normal(username) -> str:
+    return unicodedata.normalize("NFKC", username if isinstance(username, str) else "").strip().casefold()[:150]
 
 
-def locked_for(request, username: str) -> int:
-    """Seconds until this username or IP may try again; 0 if not locked."""
+def attempt(request, username: str) -> int:
+    """Note a login attempt; the seconds to wait if it is one too many (0: check the password)."""
     now = timezone.now()
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    ip = client_ip(request)
-    where = Q(username=_normal(username))
-    if ip:
-        where |= Q(ip=ip)
-    recent = list(LoginFailure.objects.filter(where, at__gte=now - 2 * window).values_list("username", "ip", "at"))
-    longest = 0
-    for key, index in ((_normal(username), 0), (ip, 1)):
+    name, ip = normal(username), client_ip(request)
+    LoginFailure.objects.create(username=name, ip=ip, at=now)
+    where = Q(username=name) | Q(ip=ip) if ip else Q(username=name)
+    recent = list(LoginFailure.objects.filter(where, at__gt=now - window).values_list("username", "ip", "at"))
+    limit, wait = settings.LOGIN_FAILURE_LIMIT, 0
+    for key, index in ((name, 0), (ip, 1)):
         if key is None:
             continue
         times = sorted(row[2] for row in recent if row[index] == key)
-        limit = settings.LOGIN_FAILURE_LIMIT
-        # Locked for a window after the moment `limit` failures fell within one window.
-        for i in range(limit - 1, len(times)):
-            if times[i] - times[i - limit + 1] <= window:
-                longest = max(longest, int((times[i] + window - now).total_seconds()))
-    return max(longest, 0)
-
-
-@receiver(user_login_failed)
-def note_failure(sender, credentials, request=None, **kwargs):
-    if request is None:
-        return
-    now = timezone.now()
-    LoginFailure.objects.create(username=_normal(credentials.get("username", "")), ip=client_ip(request), at=now)
-    LoginFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+        if len(times) > limit:  # free again once enough of them are a window old
+            wait = max(wait, 1, int((times[len(times) - limit - 1] + window - now).total_seconds()))
+    if now.second == 0:  # now and then, forget what is a day old
+        LoginFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    return wait
 
 
 @receiver(user_logged_in)
-def forget_failures(sender, request, user, **kwargs):
-    LoginFailure.objects.filter(username=_normal(user.get_username())).delete()
+def forget_attempts(sender, request, user, **kwargs):
+    LoginFailure.objects.filter(username=normal(user.get_username())).delete()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from apps.core.forms import LoginForm
 
@@ -47,14 +48,31 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception):
+    """Django's 404 page; the JSON API answers its promised JSON error instead."""
+    if _api(request):
+        return JsonResponse({"errors": {"path": ["Not found."]}}, status=404)
+    return page_not_found(request, exception)
+
+
 def server_error(request):
-    """Django's 500 handler: a database that cannot be reached is a 503 with a plain page, not a traceback."""
+    """Django's 500 handler: a database that cannot be reached is a 503 with a plain page, not a traceback
+    (and for the JSON API, a JSON error either way)."""
     import sys
 
     from django.db import InterfaceError, OperationalError
 
     error = sys.exc_info()[1]
     unavailable = isinstance(error, OperationalError | InterfaceError)
+    if _api(request):
+        message = "The database cannot be reached; try again shortly." if unavailable else "Server error."
+        return JsonResponse(
+            {"errors": {"server": [message]}}, status=503 if unavailable else 500, headers={"Retry-After": "10"} if unavailable else None
+        )
     template = "503.html" if unavailable else "500.html"
     from django.template.loader import render_to_string
 

@@ -64,14 +64,20 @@ def decode(raw: bytes) -> str:
 
 # --- patterns -----------------------------------------------------------------------------
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# No pattern here has two unbounded repeats that can match the same characters next to each other
+# (as `\s*(.*?)\s*#*\s*$` had): each line is matched in time linear or at worst quadratic in its length,
+# and lines are at most MAX_LINE characters (checked before parsing, with the plan's other limits).
+MAX_LINE = 1000
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 DECORATION = re.compile(r"^[\W_]+")  # emoji, symbols and punctuation before a heading's words
-RANGE = r"(?:Days?|第)?\s*(\d+)\s*(?:天)?\s*(?:[-–—~～至到]\s*(?:Days?|第)?\s*(\d+)\s*(?:天)?)?"
-PAREN_RANGE = rf"[（(]\s*{RANGE}\s*[）)]"
-PHASE = re.compile(rf"^(?:阶段\s*({NUM})|第\s*({NUM})\s*阶段|(?:Phase|Stage)\s+(\d+))\s*(?:[:：]\s*(.*?))?\s*(?:{PAREN_RANGE})?\s*$", re.I)
+RANGE = r"(?:Days?|第)?\s*(\d+)\s*(?:天\s*)?(?:[-–—~～至到]\s*(?:Days?|第)?\s*(\d+)\s*(?:天\s*)?)?"
+PAREN_RANGE = rf"[（(]\s*{RANGE}[）)]"
+# A phase heading: its number here, then (in _phase_parts) an optional title and a day range at the end.
+PHASE = re.compile(rf"^(?:阶段\s*({NUM})|第\s*({NUM})\s*阶段|(?:Phase|Stage)\s+(\d+))(?=\s|[:：（(]|$)(.*)$", re.I)
+ENDING_RANGE = re.compile(rf"{PAREN_RANGE}$", re.I)
 BLOCK = re.compile(
     rf"^(?:第\s*({NUM})\s*(?:[-–—~～至到]\s*第?\s*({NUM})\s*)?周|Weeks?\s+(\d+)(?:\s*[-–—]\s*(\d+))?)"
-    rf"\s*(?:{PAREN_RANGE})?\s*(?:[:：]\s*(.*))?$",
+    rf"\s*(?:{PAREN_RANGE}\s*)?(?:[:：]\s*(.*))?$",
     re.I,
 )
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*[:：]?\s*(.*)$")
@@ -168,6 +174,34 @@ class _State:
     table: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
+def _phase_parts(rest: str) -> tuple[str, str | None, str | None] | None:
+    """What follows a phase's number: an optional "：title" and an optional day range at the end; None
+    when it is something else (then the heading is no phase)."""
+    rest = rest.strip()
+    start = end = None
+    ending = ENDING_RANGE.search(rest)
+    if ending:
+        start, end = ending.group(1), ending.group(2)
+        rest = rest[: ending.start()].rstrip()
+    if rest[:1] in (":", "："):
+        return rest[1:].strip(), start, end
+    return ("", start, end) if not rest else None
+
+
+def check_size(text: str) -> None:
+    """Refuse, before any parsing, a plan text with a line longer than MAX_LINE characters or a NUL."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE:
+            problems.append(f"line {number}: longer than {MAX_LINE:,} characters ({len(line):,}); no plan line is that long")
+        if "\x00" in line:
+            problems.append(f"line {number}: a NUL character; this is not a plain text plan")
+        if len(problems) >= 20:
+            break
+    if problems:
+        raise PlanFileError(problems)
+
+
 def parse_markdown(text: str) -> dict:
     """Plan data from Markdown text; raises PlanFileError listing every problem found."""
     plan = {
@@ -204,8 +238,10 @@ def parse_markdown(text: str) -> dict:
 
         heading = HEADING.match(line)
         if heading:
-            level, words = len(heading.group(1)), DECORATION.sub("", _strip_markup(heading.group(2)))
-            _heading(level, words, raw=heading.group(2), number=number, plan=plan, st=st, problems=problems)
+            # The title without a closing run of #s (CommonMark's "## Title ##"), as plain string work.
+            title = heading.group(2).rstrip().rstrip("#").rstrip()
+            level, words = len(heading.group(1)), DECORATION.sub("", _strip_markup(title))
+            _heading(level, words, raw=title, number=number, plan=plan, st=st, problems=problems)
             continue
 
         if st.section is None and stripped.startswith(">"):
@@ -252,9 +288,9 @@ def _heading(level, words, *, raw, number, plan, st, problems):
         return
 
     phase = PHASE.match(words)
-    if phase and level <= 3:
-        start, end = phase.group(5), phase.group(6)
-        title = (phase.group(4) or "").strip()
+    parts = _phase_parts(phase.group(4)) if phase else None
+    if parts is not None and level <= 3:
+        title, start, end = parts
         st.phase = {
             "number": len(plan["phases"]) + 1, "title": title or words, "start_day": None, "end_day": None,
             "summary": "", "output": "", "blocks": [], "_line": number,

@@ -21,7 +21,14 @@ import json
 import re
 from pathlib import Path
 
-from apps.curriculum.parsing import PlanFileError, decode, parse_markdown
+from apps.curriculum.parsing import PlanFileError, check_size, decode, parse_markdown
+
+# A plan's limits, checked before anything is written: a plan past them is no study plan, and every
+# page and feed that walks a plan's days or topics stays bounded by them.
+MAX_PLAN_BYTES = 1_000_000
+MAX_DAYS = 3_650
+MAX_BLOCKS = 500
+MAX_TOPICS = 2_000
 
 RESOURCE_KINDS = ("paper", "book", "project", "course")
 SLOT_DAYS = ("weekday", "weekend")
@@ -49,8 +56,12 @@ def load_plan_bytes(raw: bytes, *, is_json: bool | None = None) -> dict:
     text = decode(raw)
     if not text.strip():
         raise PlanFileError(["line 1: the file is empty"])
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanFileError([f"the file is {len(raw):,} bytes; a plan is at most {MAX_PLAN_BYTES:,}"])
     if is_json is None:
         is_json = text.lstrip().startswith("{")
+    if not is_json:
+        check_size(text)
     plan = from_json(text) if is_json else parse_markdown(text)
     return check_and_layout(plan)
 
@@ -59,6 +70,14 @@ def check_and_layout(plan: dict) -> dict:
     """Check day ranges, give every topic its days and key; return the plan without private keys."""
     problems: list[str] = plan.pop("_problems", [])
     phases = plan["phases"]
+    blocks = [b for p in phases for b in p.get("blocks", [])]
+    topics = sum(len(b.get("topics", [])) for b in blocks)
+    last = max((p["end_day"] for p in phases if isinstance(p.get("end_day"), int)), default=0)
+    if last > MAX_DAYS or len(blocks) > MAX_BLOCKS or topics > MAX_TOPICS:
+        raise PlanFileError([
+            f"the plan has {last:,} days, {len(blocks):,} blocks and {topics:,} topics; a plan has at most "
+            f"{MAX_DAYS:,} days, {MAX_BLOCKS:,} blocks and {MAX_TOPICS:,} topics"
+        ])
     if not phases:
         problems.append("phases: a plan needs at least one phase")
     expected = 1

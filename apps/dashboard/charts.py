@@ -49,10 +49,17 @@ class History:
         return sum(end - start + 1 for _, start, end in self.closed)
 
 
+# How long after the plan's last day the charts go on (to today, for a learner who is late): a chart's
+# size follows the plan, not how long ago a learner's day 1 was.
+AFTER_THE_PLAN = timedelta(days=366)
+
+
 def plan_span(day: LearnerDay) -> tuple[date, date]:
-    """From day 1 to the date of the plan's last day (later when paused), or today if that is later."""
+    """From day 1 to the date of the plan's last day (later when paused), or today if that is later,
+    but at most AFTER_THE_PLAN past the plan's end."""
     schedule = day.schedule
-    return schedule.start, max(schedule.date_of(day.total_days), day.date)
+    end = schedule.date_of(day.total_days)
+    return schedule.start, min(max(end, day.date), end + AFTER_THE_PLAN)
 
 
 def history_of(day: LearnerDay) -> History:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from apps.core.validators import sane_date
 from apps.curriculum.models import Topic
 from apps.progress import services
 from apps.progress.forms import CheckInForm, TopicStatusForm
@@ -59,11 +61,14 @@ def checkins(request, learner):
         if not form.is_valid():
             return error(400, form_errors(form))
         cleaned = form.cleaned_data
-        checkin, created = services.record_checkin(
-            user=request.user, local_date=cleaned["date"], slot=cleaned["slot"], status=cleaned["status"],
-            minutes=cleaned["minutes"], note=cleaned["note"] if "note" in data else None,
-            topics=cleaned["topics"] if "topics" in data else None,
-        )
+        try:
+            checkin, created = services.record_checkin(
+                user=request.user, local_date=cleaned["date"], slot=cleaned["slot"], status=cleaned["status"],
+                minutes=cleaned["minutes"], note=cleaned["note"] if "note" in data else None,
+                topics=cleaned["topics"] if "topics" in data else None,
+            )
+        except ValidationError as full:
+            return error(400, {"minutes": full.messages})
         return JsonResponse(checkin_json(checkin), status=201 if created else 200)
 
     problems = {}
@@ -74,9 +79,11 @@ def checkins(request, learner):
             parsed[name] = default
             continue
         try:
-            parsed[name] = date.fromisoformat(value)
+            parsed[name] = sane_date(date.fromisoformat(value))
         except ValueError:
             problems[name] = [_("Not a date YYYY-MM-DD: %(value)s.") % {"value": value[:20]}]
+        except ValidationError as invalid:
+            problems[name] = invalid.messages
     if not problems and parsed["from"] > parsed["to"]:
         problems["from"] = [_("'from' is after 'to'.")]
     if not problems and (parsed["to"] - parsed["from"]).days >= MAX_RANGE_DAYS:

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.validators import http_only
+from apps.core.validators import http_only, sane_date
 from apps.curriculum.models import Plan
 from apps.progress.models import CheckIn, Enrollment, TopicNote, TopicProgress, timezone_choices
 from apps.progress.summary import learner_slots, slot_key
@@ -17,7 +17,10 @@ DAY_MINUTES = 24 * 60
 
 class EnrollmentForm(forms.ModelForm):
     plan = forms.ModelChoiceField(queryset=Plan.objects.order_by("title"), empty_label=None, label=_("Plan"))
-    start_date = forms.DateField(label=_("Day 1"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An ISO value whatever the language: a browser's date input takes nothing else.
+    start_date = forms.DateField(
+        label=_("Day 1"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[sane_date]
+    )
     timezone = forms.ChoiceField(label=_("Timezone"), choices=timezone_choices)
     language = forms.ChoiceField(label=_("Language"))
 
@@ -181,7 +184,9 @@ class NoteForm(forms.Form):
 
 
 class PauseForm(forms.Form):
-    start_date = forms.DateField(label=_("Pause from"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Pause from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[sane_date]
+    )
 
     def __init__(self, *args, learner, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,12 +59,35 @@ def form_errors(form) -> dict:
 
 
 def json_body(request) -> dict | None:
-    """The request's JSON object, or None when the body is not one."""
+    """The request's JSON object, or None when the body is not one: not JSON, too deeply nested, or
+    holding text no database takes (a NUL character, a lone UTF-16 surrogate such as "\\ud800")."""
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeError, RecursionError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not _storable(data):
+        return None
+    return data
+
+
+def _storable(data) -> bool:
+    """Every string in `data` (keys too) can be stored: no NUL, no lone surrogate."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return False
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 def _csrf_failure(request) -> bool:

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from contextlib import nullcontext
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.curriculum.models import BlockItem, Plan, Topic
 from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
 
 TOKEN_PREFIX = "cad_"
+DAY_MINUTES = 24 * 60
 
 
 @transaction.atomic
@@ -45,14 +48,24 @@ def record_checkin(
 
     The unique constraint on (user, local_date, slot) is the guarantee: a double tap that races past
     the first lookup fails its INSERT, and update_or_create then finds and updates the row the other
-    tap made, on every database.
+    tap made, on every database. Raises ValidationError (code "day_full") when the date's check-ins
+    would pass 1,440 minutes, checked under a lock so that parallel posts cannot.
     """
     values = {"status": status, "minutes": minutes}
     if note is not None:
         values["note"] = note
-    # An outer transaction (a savepoint inside it, two more round trips) only when the topics must be
-    # saved with the row.
-    with transaction.atomic() if topics is not None else nullcontext():
+    with transaction.atomic():
+        if minutes:
+            # One learner's check-ins of a date are summed under a lock on their enrollment row, so
+            # parallel posts to several slots cannot together pass a day's 1,440 minutes.
+            Enrollment.objects.select_for_update().filter(user=user).values_list("pk", flat=True).first()
+            others = CheckIn.objects.filter(user=user, local_date=local_date).exclude(slot=slot).aggregate(total=Sum("minutes"))["total"]
+            if (others or 0) + minutes > DAY_MINUTES:
+                raise ValidationError(
+                    _("That makes %(total)s minutes on %(day)s; a day has 1,440."),
+                    params={"total": (others or 0) + minutes, "day": local_date.isoformat()},
+                    code="day_full",
+                )
         checkin, created = CheckIn.objects.update_or_create(
             user=user, local_date=local_date, slot=slot, defaults=values, create_defaults={"note": "", **values}
         )

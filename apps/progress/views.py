@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,10 +117,14 @@ def checkin(request, learner):
         # Topics change only when the form showed them; a one-tap card without them keeps what was chosen.
         # A note left out of the post (the one-tap buttons) keeps the note the check-in had.
         topics = data["topics"] if request.POST.get("with_topics") else None
-        checkin_, _created = services.record_checkin(
-            user=request.user, local_date=data["date"], slot=data["slot"], status=data["status"],
-            minutes=data["minutes"], note=data["note"] if "note" in request.POST else None, topics=topics,
-        )
+        try:
+            checkin_, _created = services.record_checkin(
+                user=request.user, local_date=data["date"], slot=data["slot"], status=data["status"],
+                minutes=data["minutes"], note=data["note"] if "note" in request.POST else None, topics=topics,
+            )
+        except ValidationError as full:  # the day's minutes, summed under a lock
+            form.add_error("minutes", full)
+            return _refused(request, learner, form, compact)
         if request.htmx:
             row = checkin_row(checkin_, None if topics is None else [t.key for t in topics])
             options = [] if compact else topics_for_date(learner, data["date"])
@@ -128,8 +133,11 @@ def checkin(request, learner):
             response = render(request, "progress/_slot_card.html", {"card": card})
             return trigger_client_event(response, "checkin-saved", {"date": data["date"].isoformat(), "slot": data["slot"]})
         return redirect(next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
+    return _refused(request, learner, form, compact)
 
-    # Refused: show the card (or the whole day) again with the messages, and change nothing.
+
+def _refused(request, learner, form, compact):
+    """Refused: show the card (or the whole day) again with the messages, and change nothing."""
     day_, slot = _refused_card(request, learner, form)
     if request.htmx:
         if slot is None:

@@ -20,7 +20,10 @@ def feed(learner: Learner) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Cadence: {plan.title}")
     cal.add("x-wr-timezone", learner.enrollment.timezone)
-    topics = learner.parts.topics
+    titles_on = {}  # plan day → its topics' titles, made once (a plan has at most 3,650 days)
+    for t in learner.parts.topics:
+        for number in range(t.start_day, t.end_day + 1):
+            titles_on.setdefault(number, []).append(f"{t.key} {t.title}")
     now = datetime.now(tz=learner.schedule.tz)
     day = max(learner.today, schedule.start)
     last = schedule.date_of(plan.total_days)
@@ -28,7 +31,7 @@ def feed(learner: Learner) -> bytes:
     while day <= last:
         if schedule.state(day) == "active":
             number = schedule.day_number(day)
-            titles = [f"{t.key} {t.title}" for t in topics if t.start_day <= number <= t.end_day]
+            titles = titles_on.get(number, [])
             for slot in learner.slots_on(day):
                 start = datetime.combine(day, slot.start, tzinfo=schedule.tz)
                 end = datetime.combine(day if slot.end > slot.start else day + timedelta(days=1), slot.end, tzinfo=schedule.tz)

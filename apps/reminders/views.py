@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,9 +66,12 @@ def checkin(request, token):
     if not form.is_valid():
         return render(request, "reminders/checkin.html", context | {"errors": form.errors}, status=400)
     # The button only says "done": a note the check-in already had is kept.
-    checkin_, _created = progress_services.record_checkin(
-        user=user, local_date=local_date, slot=slot_number, status="done", minutes=form.cleaned_data["minutes"],
-    )
+    try:
+        checkin_, _created = progress_services.record_checkin(
+            user=user, local_date=local_date, slot=slot_number, status="done", minutes=form.cleaned_data["minutes"],
+        )
+    except ValidationError as full:
+        return render(request, "reminders/checkin.html", context | {"errors": {"minutes": full.messages}}, status=400)
     return render(request, "reminders/checkin.html", context | {"done": checkin_})
 
 

@@ -40,6 +40,17 @@ def resource(request, learner, row_id):
     data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"status": "done", "note": "…"}.')]})
+    wrong = {
+        name: [_("Expected %(kind)s.") % {"kind": kind}]
+        for name, kind, ok in (
+            ("status", _("text"), lambda v: isinstance(v, str)),
+            ("note", _("text"), lambda v: isinstance(v, str)),
+            ("rating", _("a whole number"), lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool))),
+        )
+        if name in data and not ok(data[name])
+    }
+    if wrong:
+        return error(400, wrong)
     if "status" in data and data["status"] not in dict(UserResource.Status.choices):
         return error(400, {"status": [_("Use to_read, reading or done.")]})
     form = ResourceUpdateForm({k: ("" if v is None else v) for k, v in data.items() if k in ("status", "rating", "note")})

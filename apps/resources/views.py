@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.models import Resource
-from apps.progress.http import with_learner
+from apps.progress.http import next_url, with_learner
 from apps.progress.summary import next_paper
 from apps.resources import services
 from apps.resources.forms import OwnResourceForm, ResourceUpdateForm
@@ -65,7 +66,7 @@ def update(request, row_id):
         return render(request, "resources/_row.html", {"row": row, "errors": form.errors}, status=status)
     if status == 400:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "resources:list")
+    return redirect(next_url(request, reverse("resources:list")))
 
 
 @require_POST

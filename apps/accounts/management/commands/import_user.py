@@ -1,10 +1,13 @@
 """import_user FILE [--as USERNAME] [--replace]: restore a learner from export_user's JSON, all or nothing."""
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.portability import ImportProblem, import_user
+
+MAX_BYTES = 50_000_000
 
 
 class Command(BaseCommand):
@@ -17,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, username=None, replace=False, **options):
         try:
+            if os.path.getsize(path) > MAX_BYTES:
+                raise CommandError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; no learner's data is that big")
             with open(path, encoding="utf-8") as handle:
                 doc = json.load(handle)
         except OSError as error:
@@ -25,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not UTF-8 text") from None
         except json.JSONDecodeError as error:
             raise CommandError(f"{path}: line {error.lineno}: not valid JSON: {error.msg}") from None
+        except RecursionError:
+            raise CommandError(f"{path}: nested too deeply to be a Cadence export") from None
         try:
             user, password = import_user(doc, username=username, replace=replace)
         except ImportProblem as problem:

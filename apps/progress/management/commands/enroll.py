@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from apps.core.validators import sane_date
 from apps.curriculum.models import Plan
 from apps.progress.models import Enrollment, validate_timezone
 from apps.progress.services import enroll
@@ -85,9 +86,11 @@ class Command(BaseCommand):
 
     def _date(self, value, where):
         try:
-            return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+            return sane_date(datetime.strptime(value.strip(), "%Y-%m-%d").date())
         except ValueError:
             raise CommandError(f"{where}: '{value}' is not a date YYYY-MM-DD") from None
+        except ValidationError as error:
+            raise CommandError(f"{where}: {error.messages[0]}") from None
 
     def _read_csv(self, path):
         try:
@@ -110,9 +113,11 @@ class Command(BaseCommand):
             start = None
             if cells[2]:
                 try:
-                    start = datetime.strptime(cells[2], "%Y-%m-%d").date()
+                    start = sane_date(datetime.strptime(cells[2], "%Y-%m-%d").date())
                 except ValueError:
                     problems.append(f"line {number}: start '{cells[2]}' is not a date YYYY-MM-DD")
+                except ValidationError as error:
+                    problems.append(f"line {number}: start {cells[2]}: {error.messages[0]}")
             rows.append(Row(f"line {number}", cells[0], cells[1] or None, start, cells[3] or None))
         if problems:
             for problem in problems:
