@@ -53,7 +53,7 @@ def run(tmp_path, doc, as_copy=True) -> str:
         (lambda d: d.update(cadence_export=-7), "cadence_export"),
     ],
 )
-def test_bad_parts_are_refused_with_their_path(rich, tmp_path, change, message):
+def test_bad_parts_are_refused_with_their_path(rich, tmp_path, change, message):  # noqa: F811 - the fixture
     doc = export_user(rich)
     change(doc)
     with pytest.raises(CommandError) as refused:
