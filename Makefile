@@ -33,9 +33,10 @@ bench: install
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
-# Fault tests: real processes broken on purpose (a killed worker, two beats, Redis and PostgreSQL down, SMTP refusing).
+# Fault tests: real processes broken on purpose (a killed worker, two beats, Redis and PostgreSQL down, SMTP refusing),
+# and the property-based tests (generated input to the forms, the importer and every route) at full length.
 faults: install
-	FAULTS_FULL=1 bin/test -m faults
+	FAULTS_FULL=1 bin/test tests/faults tests/test_properties.py tests/security/test_any_request.py
 
 lint: install
 	$(VENV)/bin/ruff check .
