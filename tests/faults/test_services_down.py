@@ -183,7 +183,7 @@ def test_postgresql_restarted_under_load_never_gives_a_500_and_recovers(postgres
 
     def load():
         while not stop.is_set():
-            for path in ("/", "/healthz"):
+            for path in ("/", "/healthz", "/api/v1/progress"):
                 request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
                 asked = time.monotonic()
                 try:
@@ -227,6 +227,9 @@ def test_postgresql_restarted_under_load_never_gives_a_500_and_recovers(postgres
     during = [s for s in statuses if down_at < s[0] - s[4] and s[0] < restarting_at]
     assert len(during) >= 4 and all(s[2] == 503 for s in during), during[:5]
     assert all("Traceback" not in s[3] for s in statuses)
+    # (the JSON API with its promised JSON error)
+    api = [s for s in during if s[1].startswith("/api/")]
+    assert api and all(s[3].startswith('{"errors": {"server"') for s in api), api[:3]
     # ...and once it is back, pages work again without gunicorn being restarted.
     after = [s for s in statuses if s[0] - s[4] > up_at + 2]
     assert after and all(s[2] == 200 for s in after), (after[:5], errors[-3000:])
