@@ -31,7 +31,6 @@ def dashboard(request, learner):
     grid = charts.heatmap(day, history)
     phase_rows = charts.phase_progress(history, phases)
     this_week = next((w for w in weeks if w.start == week_start(today)), None)
-    upcoming = [(m, schedule.date_of(m.day)) for m in day.parts.milestones]
     labels = slot_labels(day.slots)
     cards = [SlotCard(s.local_date, s.slot, s.checkin, show_topics=False) for s in day.today_slots]
 
@@ -65,7 +64,7 @@ def dashboard(request, learner):
             "burndown": figures.burndown_figure(
                 burn,
                 phase_ends=[schedule.date_of(p.end_day) for p in phases[:-1]],
-                milestones=[(m.day, due) for m, due in upcoming],
+                milestones=[(m.day, due) for m, due in day.milestones],
                 today=today,
             ),
             "hours": figures.hours_figure(weeks, labels),

@@ -8,7 +8,7 @@ from datetime import date
 
 from apps.curriculum.models import Block, BlockItem, Topic
 from apps.progress.models import CheckIn, ProjectProgress
-from apps.progress.summary import CheckInRow, StudySlot
+from apps.progress.summary import CheckInRow, StudySlot, topics_on_date
 
 
 @dataclass
@@ -53,11 +53,8 @@ def checkin_row(checkin: CheckIn, topic_keys: list[str] | None = None) -> CheckI
 
 
 def topics_for_date(learner, day: date) -> list[Topic]:
-    """The plan's topics on a date of the learner's (from their schedule and the plan cache)."""
-    schedule = learner.schedule
-    if schedule.state(day) not in ("active", "paused"):
-        return []
-    return learner.parts.topics_on(min(max(schedule.day_number(day), 1), learner.plan.total_days))
+    """The plan's topics on a date of the learner's (their schedule alone: one query, not the whole day)."""
+    return topics_on_date(learner.parts, learner.schedule, day)
 
 
 def projects_of(learner, block: Block | None) -> list[BlockItem]:

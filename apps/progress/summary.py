@@ -176,10 +176,11 @@ class LearnerDay:
     minutes_total: int
     planned_today: int
     planned_week: int
-    next_milestone: tuple[Milestone, date] | None
     reviews: list[ReviewDue]
     progress: dict[int, tuple[str, date | None, int]]  # topic id → (status, closed on, reviewed stage)
     checkins: list[CheckInRow]  # every check-in, oldest first
+    studied_dates: set[date]  # local dates with a done check-in
+    milestones: list[tuple[Milestone, date]]  # every milestone of the plan with its date for this learner
     batch: _Batch = field(repr=False)
 
     @property
@@ -203,6 +204,10 @@ class LearnerDay:
         return self.block.phase if self.block is not None else None
 
     @property
+    def next_milestone(self) -> tuple[Milestone, date] | None:
+        return next(((m, due) for m, due in self.milestones if due >= self.date), None)
+
+    @property
     def ahead_by(self) -> int:
         return self.topic_days_closed - self.planned_to_date
 
@@ -218,25 +223,16 @@ class LearnerDay:
     def overdue_topic_days(self) -> int:
         return sum(t.days for t in self.overdue)
 
-    @cached_property
-    def studied_dates(self) -> set[date]:
-        return {c.local_date for c in self.checkins if c.done}
-
     def topic_status(self, topic_id: int) -> str:
         found = self.progress.get(topic_id)
         return found[0] if found else TopicProgress.Status.NOT_STARTED
 
     def topics_on_date(self, day: date) -> list[Topic]:
         """The plan's topics on `day` (another date than this one), each with its .status."""
-        if self.schedule.state(day) not in ("active", "paused"):
-            return []
-        return self._with_status(self.parts.topics_on(_clamp(self.schedule.day_number(day), self.total_days)))
+        return self._with_status(topics_on_date(self.parts, self.schedule, day))
 
     def slot(self, day: date, number: int) -> StudySlot | None:
         return next((s for s in slots_on(self.slots, day) if s.number == number), None)
-
-    def checkin(self, day: date, number: int) -> CheckInRow | None:
-        return self.batch.checkin_index.get((self.user_id, day, number))
 
     def next_paper(self) -> Resource | None:
         """The first unread paper that belongs with the day's block or topics, else the first unread."""
@@ -271,6 +267,13 @@ def next_paper(papers, read: set[int], block_id: int | None, topic_ids: set[int]
     return (here or (unread if fallback else []) or [None])[0]
 
 
+def topics_on_date(parts: PlanParts, schedule: Schedule, day: date) -> list[Topic]:
+    """Copies of the plan's topics on a learner's date: none before day 1 or after the plan."""
+    if schedule.state(day) not in ("active", "paused"):
+        return []
+    return parts.topics_on(_clamp(schedule.day_number(day), schedule.total_days))
+
+
 def _clamp(number: int, total: int) -> int:
     return min(max(number, 1), total)
 
@@ -284,7 +287,6 @@ class _Batch:
 
     def __init__(self, user_ids: list[int]):
         self.user_ids = user_ids
-        self.checkin_index: dict[tuple[int, date, int], CheckInRow] = {}
 
     @cached_property
     def papers_read(self) -> set[tuple[int, int]]:
@@ -327,9 +329,6 @@ def summarize(
         progress[user_id][topic_id] = (status, closed_on, stage)
     plan_of = {e.user_id: e.plan_id for e in enrollments}
     checkins = _load_checkins(user_ids, since=min(days.values()) - timedelta(days=1), parts=parts, plan_of=plan_of)
-    for user_id, rows_ in checkins.items():
-        for row in rows_:
-            batch.checkin_index[(user_id, row.local_date, row.slot)] = row
 
     return {
         e.user_id: _day(e, parts[e.plan_id], pauses.get(e.user_id, []), progress.get(e.user_id, {}), checkins.get(e.user_id, []),
@@ -405,7 +404,6 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
             if c.local_date == day:
                 minutes_today += c.minutes
 
-    milestones = ((m, schedule.date_of(m.day)) for m in parts.milestones)
     return LearnerDay(
         enrollment=enrollment,
         parts=parts,
@@ -426,10 +424,11 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
         minutes_total=minutes_total,
         planned_today=stats.planned_minutes(slots, schedule, day, day),
         planned_week=stats.planned_minutes(slots, schedule, week_first, week_first + timedelta(days=6)),
-        next_milestone=next(((m, due) for m, due in milestones if due >= day), None),
         reviews=_reviews_due(parts, progress, day),
         progress=progress,
         checkins=checkins,
+        studied_dates=studied,
+        milestones=[(m, schedule.date_of(m.day)) for m in parts.milestones],
         batch=batch,
     )
 
