@@ -13,19 +13,22 @@ import csv
 import io
 import re
 import secrets
-from datetime import date, time
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from apps.core.validators import FIRST_DATE, LAST_DATE
+from apps.core.jsoninput import Field, Reader, every_field_required
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
+from apps.milestones.forms import CHECK_JSON, OUTPUT_JSON
 from apps.milestones.models import MilestoneCheck, Output
+from apps.progress.forms import CHECKIN_JSON, TOPIC_STATUS_JSON
 from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
 from apps.progress.summary import slot_key
 from apps.reminders.models import ReminderSettings
+from apps.resources.forms import USER_RESOURCE_JSON
 from apps.resources.models import UserResource
 
 # 2: enrollment slots hold only the learner's overrides (a moved slot, or one with "off": true) and
@@ -163,88 +166,6 @@ def checkins_csv(user) -> str:
     return out.getvalue()
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-class _Reader:
-    """Checks a document's parts, collecting a problem (with its path) for each bad one."""
-
-    def __init__(self):
-        self.problems: list[str] = []
-
-    def obj(self, value, path) -> dict:
-        if not isinstance(value, dict):
-            self.problems.append(f"{path}: expected an object")
-            return {}
-        return value
-
-    def items(self, doc, key) -> list[tuple[str, dict]]:
-        value = doc.get(key, [])
-        if not isinstance(value, list):
-            self.problems.append(f"{key}: expected a list")
-            return []
-        return [(f"{key}[{i}]", self.obj(v, f"{key}[{i}]")) for i, v in enumerate(value)]
-
-    def get(self, item, key, path, kind, *, null=False, choices=None, max_length=100_000, link=False, low=None, high=None):
-        """The value at item[key], checked: its type, choices, a text's length and characters (no NUL,
-        no lone surrogate), a link's scheme (http or https), a number's range. Problems are noted with
-        their JSON path, and None returned."""
-        value = item.get(key)
-        if value is None and null:
-            return None
-        ok = (
-            {
-                "str": isinstance(value, str),
-                "int": isinstance(value, int) and not isinstance(value, bool),
-                "bool": isinstance(value, bool),
-                "list": isinstance(value, list),
-            }.get(kind)
-            if kind in ("str", "int", "bool", "list")
-            else True
-        )
-        if kind == "date":
-            try:
-                found = date.fromisoformat(value)
-            except (TypeError, ValueError):
-                self.problems.append(f"{path}.{key}: expected a date YYYY-MM-DD")
-                return None
-            if not FIRST_DATE <= found <= LAST_DATE:
-                self.problems.append(f"{path}.{key}: a date between {FIRST_DATE} and {LAST_DATE}")
-                return None
-            return found
-        if kind == "time":
-            try:
-                return time.fromisoformat(value)
-            except (TypeError, ValueError):
-                self.problems.append(f"{path}.{key}: expected a time HH:MM")
-                return None
-        if not ok:
-            self.problems.append(f"{path}.{key}: expected {kind}")
-            return None
-        if choices is not None and value not in choices:
-            self.problems.append(f"{path}.{key}: must be one of {', '.join(map(str, choices))}")
-            return None
-        if kind == "str":
-            if len(value) > max_length:
-                self.problems.append(f"{path}.{key}: at most {max_length:,} characters")
-                return None
-            if "\x00" in value or not _encodable(value):
-                self.problems.append(f"{path}.{key}: a NUL or an invalid character")
-                return None
-            if link and value and not value.lower().startswith(("http://", "https://")):
-                self.problems.append(f"{path}.{key}: a link must start with http:// or https://")
-                return None
-        if kind == "int" and ((low is not None and value < low) or (high is not None and value > high)):
-            self.problems.append(f"{path}.{key}: a whole number from {low} to {high}")
-            return None
-        return value
-
-
 def import_user(doc, *, username: str | None = None, replace: bool = False) -> tuple[object, str | None]:
     """Restore a document; returns (user, new password or None). Raises ImportProblem, writing nothing."""
     if not isinstance(doc, dict) or "cadence_export" not in doc:
@@ -256,9 +177,9 @@ def import_user(doc, *, username: str | None = None, replace: bool = False) -> t
         raise ImportProblem(
             [f"this document is from a newer Cadence (export version {version}; this one reads up to {VERSION}): upgrade first"]
         )
-    r = _Reader()
-    user_doc = r.obj(doc.get("user"), "user")
-    name = username or r.get(user_doc, "username", "user", "str", max_length=150)
+    r = Reader()
+    user_doc = r.obj(doc.get("user"), "user") or {}
+    name = username or r.get(user_doc, "username", "user", "text", max_length=150)
     if name is not None:
         try:
             get_user_model().username_validator(name)
@@ -284,13 +205,15 @@ def import_user(doc, *, username: str | None = None, replace: bool = False) -> t
 
 
 MAX_CHECKINS = 50_000  # ten years of five slots a day
+# A document's records: the API's shapes, with every field required (an export writes them all).
+CHECKIN_RECORD = every_field_required(CHECKIN_JSON)
+TOPIC_RECORD = {"key": Field("text", max_length=20), **TOPIC_STATUS_JSON, "closed_on": Field("date", null=True)}
+MILESTONE_RECORD = {**every_field_required(CHECK_JSON), "done_on": Field("date", null=True)}
 
 
-def _check_whole(parsed: dict, r: _Reader) -> None:
+def _check_whole(parsed: dict, r: Reader) -> None:
     """What no single record shows: duplicates, check-ins before day 1 or over a day's minutes, pauses."""
     checkins = parsed["checkins"]
-    if len(checkins) > MAX_CHECKINS:
-        r.problems.append(f"checkins: at most {MAX_CHECKINS:,}")
     for name, keys in (
         ("checkins", [(c["local_date"], c["slot"]) for c in checkins]),
         ("topics", [t["topic"] and t["topic"].pk for t in parsed["topics"]]),
@@ -323,7 +246,7 @@ def _check_whole(parsed: dict, r: _Reader) -> None:
         r.problems.append("pauses: at most one open pause (without an end)")
 
 
-def _parse(doc, r: _Reader, plan) -> dict:
+def _parse(doc, r: Reader, plan) -> dict:
     topics = {t.key: t for t in Topic.objects.filter(plan=plan)} if plan else {}
     blocks = {b.number: b for b in Block.objects.filter(plan=plan)} if plan else {}
     items = (
@@ -347,14 +270,14 @@ def _parse(doc, r: _Reader, plan) -> dict:
 
     parsed = {"enrollment": None}
     if doc.get("enrollment") is not None:
-        e = r.obj(doc["enrollment"], "enrollment")
+        e = r.obj(doc["enrollment"], "enrollment") or {}
         parsed["enrollment"] = {
             "start_date": r.get(e, "start_date", "enrollment", "date"),
-            "timezone": r.get(e, "timezone", "enrollment", "str"),
-            "language": r.get(e, "language", "enrollment", "str", choices=["en", "zh-hans"]),
+            "timezone": r.get(e, "timezone", "enrollment", "text"),
+            "language": r.get(e, "language", "enrollment", "text", choices=["en", "zh-hans"]),
             "slots": [
                 {
-                    "days": r.get(s, "days", p, "str", choices=["weekday", "weekend"]),
+                    "days": r.get(s, "days", p, "text", choices=["weekday", "weekend"]),
                     "number": r.get(s, "slot", p, "int"),
                     "off": r.get(s, "off", p, "bool") if "off" in s else False,
                     "start": None if s.get("off") is True else r.get(s, "start", p, "time"),
@@ -372,26 +295,21 @@ def _parse(doc, r: _Reader, plan) -> dict:
     parsed["pauses"] = [
         {"start_date": r.get(x, "start", p, "date"), "end_date": r.get(x, "end", p, "date", null=True)} for p, x in r.items(doc, "pauses")
     ]
-    parsed["checkins"] = [
-        {
-            "local_date": r.get(x, "date", p, "date"),
-            "slot": r.get(x, "slot", p, "int"),
-            "status": r.get(x, "status", p, "str", choices=["done", "skipped"]),
-            "minutes": r.get(x, "minutes", p, "int", low=0, high=24 * 60),
-            "note": r.get(x, "note", p, "str", max_length=20_000),
-            "topics": [topic(k, f"{p}.topics") for k in (r.get(x, "topics", p, "list") or [])],
-        }
-        for p, x in r.items(doc, "checkins")
+    parsed["checkins"] = []
+    for p, x in r.items(doc, "checkins", max_items=MAX_CHECKINS):
+        c = r.record(x, p, CHECKIN_RECORD)
+        parsed["checkins"].append({
+            "local_date": c["date"], "slot": c["slot"], "status": c["status"], "minutes": c["minutes"], "note": c["note"],
+            "topics": [topic(k, f"{p}.topics") for k in c["topics"] or []],
+        })
+    parsed["topics"] = []
+    for p, x in r.items(doc, "topics"):
+        t = r.record(x, p, TOPIC_RECORD)
+        parsed["topics"].append({"topic": topic(t["key"], f"{p}.key"), "status": t["status"], "closed_on": t["closed_on"]})
+    parsed["notes"] = [
+        {"topic": topic(x.get("topic"), f"{p}.topic"), "text": r.get(x, "text", p, "text", max_length=TopicNote.MAX_LENGTH)}
+        for p, x in r.items(doc, "notes")
     ]
-    parsed["topics"] = [
-        {
-            "topic": topic(x.get("key"), f"{p}.key"),
-            "status": r.get(x, "status", p, "str", choices=[s for s, _ in TopicProgress.Status.choices]),
-            "closed_on": r.get(x, "closed_on", p, "date", null=True),
-        }
-        for p, x in r.items(doc, "topics")
-    ]
-    parsed["notes"] = [{"topic": topic(x.get("topic"), f"{p}.topic"), "text": r.get(x, "text", p, "str")} for p, x in r.items(doc, "notes")]
     parsed["reviews"] = [
         {
             "topic": topic(x.get("topic"), f"{p}.topic"),
@@ -408,7 +326,7 @@ def _parse(doc, r: _Reader, plan) -> dict:
             {
                 "item": item,
                 "done": r.get(x, "done", p, "bool"),
-                "link": r.get(x, "link", p, "str", max_length=500, link=True),
+                "link": r.get(x, "link", p, "text", max_length=500, link=True),
                 "done_on": r.get(x, "done_on", p, "date", null=True),
             }
         )
@@ -417,34 +335,18 @@ def _parse(doc, r: _Reader, plan) -> dict:
         ref = x.get("plan_resource")
         resource = None
         if ref is not None:
-            ref = r.obj(ref, f"{p}.plan_resource")
+            ref = r.obj(ref, f"{p}.plan_resource") or {}
             resource = resources.get((ref.get("kind"), ref.get("title")))
             if resource is None:
                 r.problems.append(f"{p}: the plan has no {ref.get('kind')} '{ref.get('title')}'")
-        parsed["resources"].append(
-            {
-                "resource": resource,
-                "kind": r.get(x, "kind", p, "str"),
-                "title": r.get(x, "title", p, "str", max_length=300),
-                "url": r.get(x, "url", p, "str", max_length=500, link=True),
-                "description": r.get(x, "description", p, "str", max_length=500),
-                "status": r.get(x, "status", p, "str", choices=[s for s, _ in UserResource.Status.choices]),
-                "rating": r.get(x, "rating", p, "int", null=True, choices=[1, 2, 3, 4, 5, None]),
-                "notes": r.get(x, "notes", p, "str"),
-            }
-        )
+        parsed["resources"].append({"resource": resource, **r.record(x, p, USER_RESOURCE_JSON)})
     parsed["milestones"] = []
     for p, x in r.items(doc, "milestones"):
         item = milestone_items.get((x.get("day"), x.get("position")))
         if item is None:
             r.problems.append(f"{p}: the plan has no milestone item {x.get('position')} on day {x.get('day')}")
         parsed["milestones"].append(
-            {
-                "item": item,
-                "done": r.get(x, "done", p, "bool"),
-                "evidence": r.get(x, "evidence", p, "str", max_length=2000),
-                "done_on": r.get(x, "done_on", p, "date", null=True),
-            }
+            {"item": item, **r.record(x, p, MILESTONE_RECORD)}
         )
     parsed["outputs"] = []
     for p, x in r.items(doc, "outputs"):
@@ -453,15 +355,13 @@ def _parse(doc, r: _Reader, plan) -> dict:
             r.problems.append(f"{p}.block: no block {x.get('block')} in the plan")
         project = None
         if x.get("project") is not None:
-            ref = r.obj(x["project"], f"{p}.project")
+            ref = r.obj(x["project"], f"{p}.project") or {}
             project = items.get((ref.get("block"), "project", ref.get("position")))
             if project is None:
                 r.problems.append(f"{p}.project: no such practice project in the plan")
         parsed["outputs"].append(
             {
-                "kind": r.get(x, "kind", p, "str", choices=[k for k, _ in Output.Kind.choices]),
-                "title": r.get(x, "title", p, "str", max_length=300),
-                "url": r.get(x, "url", p, "str", max_length=500, link=True),
+                **r.record(x, p, OUTPUT_JSON),
                 "block": block,
                 "topic": topic(x.get("topic"), f"{p}.topic"),
                 "project": project,
@@ -469,9 +369,9 @@ def _parse(doc, r: _Reader, plan) -> dict:
         )
     parsed["reminders"] = None
     if doc.get("reminders") is not None:
-        x = r.obj(doc["reminders"], "reminders")
+        x = r.obj(doc["reminders"], "reminders") or {}
         parsed["reminders"] = {
-            "mode": r.get(x, "mode", "reminders", "str", choices=[m for m, _ in ReminderSettings.Mode.choices]),
+            "mode": r.get(x, "mode", "reminders", "text", choices=[m for m, _ in ReminderSettings.Mode.choices]),
             "weekends": r.get(x, "weekends", "reminders", "bool"),
             "disabled_slots": r.get(x, "disabled_slots", "reminders", "list"),
         }

@@ -21,7 +21,9 @@ import json
 import re
 from pathlib import Path
 
-from apps.curriculum.parsing import PlanFileError, check_size, decode, parse_markdown
+from apps.core.jsoninput import Field, Reader
+from apps.curriculum import models
+from apps.curriculum.parsing import MAX_LINE, PlanFileError, check_size, decode, parse_markdown
 
 # A plan's limits, checked before anything is written: a plan past them is no study plan, and every
 # page and feed that walks a plan's days or topics stays bounded by them.
@@ -29,6 +31,8 @@ MAX_PLAN_BYTES = 1_000_000
 MAX_DAYS = 3_650
 MAX_BLOCKS = 500
 MAX_TOPICS = 2_000
+
+MAX_TEXT = MAX_LINE  # a JSON plan's text fields, as a Markdown plan's lines; then each column's own limit
 
 RESOURCE_KINDS = ("paper", "book", "project", "course")
 SLOT_DAYS = ("weekday", "weekend")
@@ -131,11 +135,44 @@ def check_and_layout(plan: dict) -> dict:
         for key in resource.get("topics", []):
             if key not in topic_keys:
                 problems.append(f"{where}: links to topic {key}, which the plan does not have")
+    _check_lengths(plan, problems)
     if problems:
         raise PlanFileError(problems)
 
     plan["total_days"] = total_days
     return _without_private_keys(plan)
+
+
+def _check_lengths(plan: dict, problems: list[str]) -> None:
+    """Every text fits its column (the model's max_length), so saving never fails half-way."""
+
+    def check(part: dict, path: str, model, names=(), lists=()):
+        for name in names:
+            limit = model._meta.get_field(name).max_length
+            value = part.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                problems.append(f"{_where(part, path)}: the {name} has {len(value):,} characters; at most {limit:,}")
+        for name, item_model in lists:
+            limit = item_model._meta.get_field("text").max_length
+            for index, value in enumerate(part.get(name) or []):
+                if isinstance(value, str) and len(value) > limit:
+                    problems.append(f"{_where(part, path)}: {name}[{index}] has {len(value):,} characters; at most {limit:,}")
+
+    check(plan, "plan", models.Plan, ("title", "author", "goal", "period"))
+    item_lists = [(name, models.BlockItem) for name in ("projects", "choices", "deliverables")]
+    for p_index, phase in enumerate(plan["phases"]):
+        check(phase, f"phases[{p_index}]", models.Phase, ("title", "summary", "output"))
+        for b_index, block in enumerate(phase.get("blocks", [])):
+            b_path = f"phases[{p_index}].blocks[{b_index}]"
+            check(block, b_path, models.Block, ("title", "goal"), item_lists)
+            for t_index, topic in enumerate(block.get("topics", [])):
+                check(topic, f"{b_path}.topics[{t_index}]", models.Topic, ("title",))
+    for index, resource in enumerate(plan["resources"]):
+        check(resource, f"resources[{index}]", models.Resource, ("title", "note"))
+    for index, milestone in enumerate(plan["milestones"]):
+        check(milestone, f"milestones[{index}]", models.Milestone, ("title",), [("items", models.MilestoneItem)])
+    for index, slot in enumerate(plan["rhythm"]):
+        check(slot, f"rhythm[{index}]", models.Slot, ("activity",))
 
 
 def _check_blocks(phase: dict, where: str, path: str, problems: list[str]) -> None:
@@ -230,45 +267,16 @@ def _without_private_keys(value):
 # --- JSON ------------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Pulls typed fields out of parsed JSON, noting a problem (with its path) for each bad one."""
+def _text(r: Reader, obj, key, path, *, required=True):
+    return r.get(obj, key, path, Field("text", required=required, max_length=MAX_TEXT), default="")
 
-    def __init__(self):
-        self.problems: list[str] = []
 
-    def field(self, obj, key, path, kind, *, required=True, default=None):
-        if not isinstance(obj, dict):
-            self.problems.append(f"{path}: expected an object")
-            return default
-        if key not in obj or obj[key] is None:
-            if required:
-                self.problems.append(f"{path}.{key}: missing")
-            return default
-        value = obj[key]
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            self.problems.append(f"{path}.{key}: expected a whole number, got {json.dumps(value, ensure_ascii=False)[:40]}")
-            return default
-        if kind is str and not isinstance(value, str):
-            self.problems.append(f"{path}.{key}: expected text, got {json.dumps(value, ensure_ascii=False)[:40]}")
-            return default
-        if kind is list and not isinstance(value, list):
-            self.problems.append(f"{path}.{key}: expected a list")
-            return default
-        return value
+def _int(r: Reader, obj, key, path, *, required=True, default=None):
+    return r.get(obj, key, path, Field("int", required=required, low=0, high=MAX_DAYS), default=default)
 
-    def strings(self, obj, key, path):
-        values = self.field(obj, key, path, list, required=False, default=[])
-        out = []
-        for index, value in enumerate(values):
-            if isinstance(value, str):
-                out.append(value)
-            else:
-                self.problems.append(f"{path}.{key}[{index}]: expected text")
-        return out
 
-    def objects(self, obj, key, path, *, required=True):
-        values = self.field(obj, key, path, list, required=required, default=[])
-        return [(f"{path}.{key}[{i}]" if path else f"{key}[{i}]", v) for i, v in enumerate(values)]
+def _strings(r: Reader, obj, key, path):
+    return r.get(obj, key, path, Field("list", required=False, of=Field("text", max_length=MAX_TEXT)), default=[])
 
 
 def from_json(text: str) -> dict:
@@ -279,86 +287,74 @@ def from_json(text: str) -> dict:
         raise PlanFileError([f"line {error.lineno}: not valid JSON: {error.msg} (column {error.colno})"]) from None
     if not isinstance(doc, dict):
         raise PlanFileError(["line 1: a JSON plan must be an object with title and phases"])
-    r = _Reader()
+    r = Reader()
     plan = {
         "slug": doc.get("slug") if isinstance(doc.get("slug"), str) else "",
-        "title": r.field(doc, "title", "plan", str, default=""),
-        "author": r.field(doc, "author", "plan", str, required=False, default=""),
-        "goal": r.field(doc, "goal", "plan", str, required=False, default=""),
-        "period": r.field(doc, "period", "plan", str, required=False, default=""),
+        "title": _text(r, doc, "title", "plan"),
+        "author": _text(r, doc, "author", "plan", required=False),
+        "goal": _text(r, doc, "goal", "plan", required=False),
+        "period": _text(r, doc, "period", "plan", required=False),
         "phases": [], "resources": [], "milestones": [], "rhythm": [],
-        "advice": r.strings(doc, "advice", "plan"),
+        "advice": _strings(r, doc, "advice", "plan"),
     }
     block_number = 0
-    for p_path, p in r.objects(doc, "phases", ""):
+    for p_path, p in r.items(doc, "phases", "", required=True):
         phase = {
             "number": len(plan["phases"]) + 1,
-            "title": r.field(p, "title", p_path, str, default=""),
-            "start_day": r.field(p, "start_day", p_path, int),
-            "end_day": r.field(p, "end_day", p_path, int),
-            "summary": r.field(p, "summary", p_path, str, required=False, default=""),
-            "output": r.field(p, "output", p_path, str, required=False, default=""),
+            "title": _text(r, p, "title", p_path),
+            "start_day": _int(r, p, "start_day", p_path),
+            "end_day": _int(r, p, "end_day", p_path),
+            "summary": _text(r, p, "summary", p_path, required=False),
+            "output": _text(r, p, "output", p_path, required=False),
             "blocks": [],
         }
-        for b_path, b in r.objects(p, "blocks", p_path):
+        for b_path, b in r.items(p, "blocks", p_path, required=True):
             block_number += 1
             block = {
                 "number": block_number,
-                "title": r.field(b, "title", b_path, str, default=""),
-                "start_day": r.field(b, "start_day", b_path, int),
-                "end_day": r.field(b, "end_day", b_path, int),
-                "goal": r.field(b, "goal", b_path, str, required=False, default=""),
+                "title": _text(r, b, "title", b_path),
+                "start_day": _int(r, b, "start_day", b_path),
+                "end_day": _int(r, b, "end_day", b_path),
+                "goal": _text(r, b, "goal", b_path, required=False),
                 "topics": [],
-                "projects": r.strings(b, "projects", b_path),
-                "choices": r.strings(b, "choices", b_path),
-                "deliverables": r.strings(b, "deliverables", b_path),
+                "projects": _strings(r, b, "projects", b_path),
+                "choices": _strings(r, b, "choices", b_path),
+                "deliverables": _strings(r, b, "deliverables", b_path),
             }
-            for t_path, t in r.objects(b, "topics", b_path, required=False):
-                days = r.field(t, "days", t_path, int)
-                if days is not None and days < 1:
-                    r.problems.append(f"{t_path}.days: must be at least 1")
-                    days = None
+            for t_path, t in r.items(b, "topics", b_path, required=False):
+                days = r.get(t, "days", t_path, Field("int", low=1, high=MAX_DAYS))
                 block["topics"].append({
-                    "title": r.field(t, "title", t_path, str, default=""),
+                    "title": _text(r, t, "title", t_path),
                     "days": days,
-                    "start_day": r.field(t, "start_day", t_path, int, required=False),
-                    "end_day": r.field(t, "end_day", t_path, int, required=False),
-                    "points": r.strings(t, "points", t_path),
+                    "start_day": _int(r, t, "start_day", t_path, required=False),
+                    "end_day": _int(r, t, "end_day", t_path, required=False),
+                    "points": _strings(r, t, "points", t_path),
                 })
             phase["blocks"].append(block)
         plan["phases"].append(phase)
-    for path, item in r.objects(doc, "resources", "", required=False):
-        kind = r.field(item, "kind", path, str, default="")
-        if kind and kind not in RESOURCE_KINDS:
-            r.problems.append(f"{path}.kind: must be one of {', '.join(RESOURCE_KINDS)}, got {kind!r}")
+    for path, item in r.items(doc, "resources", "", required=False):
         resource = {
-            "kind": kind, "title": r.field(item, "title", path, str, default=""),
-            "note": r.field(item, "note", path, str, required=False, default=""),
+            "kind": r.get(item, "kind", path, Field("text", choices=RESOURCE_KINDS), default=""), "title": _text(r, item, "title", path),
+            "note": _text(r, item, "note", path, required=False),
         }
-        if isinstance(item, dict) and "blocks" in item:
-            blocks = r.field(item, "blocks", path, list, default=[])
-            if not all(isinstance(n, int) and not isinstance(n, bool) for n in blocks):
-                r.problems.append(f"{path}.blocks: expected a list of block numbers")
-                blocks = []
-            resource["blocks"] = blocks
-        if isinstance(item, dict) and "topics" in item:
-            resource["topics"] = r.strings(item, "topics", path)
+        if "blocks" in item:
+            resource["blocks"] = r.get(item, "blocks", path, Field("list", of=Field("int", low=1, high=MAX_BLOCKS)), default=[])
+        if "topics" in item:
+            resource["topics"] = _strings(r, item, "topics", path)
         plan["resources"].append(resource)
-    for path, item in r.objects(doc, "milestones", "", required=False):
+    for path, item in r.items(doc, "milestones", "", required=False):
         plan["milestones"].append({
-            "day": r.field(item, "day", path, int, default=0),
-            "title": r.field(item, "title", path, str, required=False, default=""),
-            "items": r.strings(item, "items", path),
+            "day": _int(r, item, "day", path, default=0),
+            "title": _text(r, item, "title", path, required=False),
+            "items": _strings(r, item, "items", path),
         })
-    for path, item in r.objects(doc, "rhythm", "", required=False):
-        days = r.field(item, "days", path, str, default="weekday")
-        if days not in SLOT_DAYS:
-            r.problems.append(f"{path}.days: must be weekday or weekend, got {days!r}")
+    for path, item in r.items(doc, "rhythm", "", required=False):
+        days = r.get(item, "days", path, Field("text", choices=SLOT_DAYS), default="weekday")
         slot = {
-            "days": days, "slot": r.field(item, "slot", path, int, default=0),
-            "start": r.field(item, "start", path, str, default="00:00"),
-            "end": r.field(item, "end", path, str, default="00:00"),
-            "activity": r.field(item, "activity", path, str, required=False, default=""),
+            "days": days, "slot": _int(r, item, "slot", path, default=0),
+            "start": _text(r, item, "start", path) or "00:00",
+            "end": _text(r, item, "end", path) or "00:00",
+            "activity": _text(r, item, "activity", path, required=False),
         }
         for key in ("start", "end"):
             if not HHMM.match(slot[key]):

@@ -3,8 +3,9 @@
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from apps.core.jsoninput import read
 from apps.milestones import services
-from apps.milestones.forms import CheckForm
+from apps.milestones.forms import CHECK_JSON, CheckForm
 from apps.milestones.models import MilestoneCheck
 from apps.milestones.views import save_check
 from apps.progress.http import api_view, error, form_errors, json_body
@@ -37,13 +38,12 @@ def item(request, learner, check_id):
     data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"done": true, "evidence": "https://…"}.')]})
-    if "done" in data and not isinstance(data["done"], bool):
-        return error(400, {"done": [_("Use true or false.")]})
-    if "evidence" in data and not isinstance(data["evidence"], str):
-        return error(400, {"evidence": [_("Use text: a link or a short note.")]})
-    form = CheckForm({"done": "on" if data.get("done") else "", "evidence": data.get("evidence", row.evidence)})
+    values, problems = read(data, CHECK_JSON)
+    if problems:
+        return error(400, problems)
+    form = CheckForm({"done": "on" if values.get("done") else "", "evidence": values.get("evidence", row.evidence)})
     if not form.is_valid():
         return error(400, form_errors(form))
-    save_check(row, form, data, learner.today)
+    save_check(row, form, values, learner.today)
     state = next(s for s in services.states(learner) if s.milestone.pk == row.item.milestone_id)
     return JsonResponse(state_json(state))

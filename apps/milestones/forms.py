@@ -3,8 +3,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jsoninput import Field
 from apps.core.validators import http_only
-from apps.milestones.models import Output
+from apps.milestones.models import MilestoneCheck, Output
 
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
@@ -42,3 +43,15 @@ class OutputForm(forms.ModelForm):
         if not (cleaned.get("block") or cleaned.get("topic") or cleaned.get("project")):
             raise forms.ValidationError(_("Attach it to a block, a topic or a practice project."))
         return cleaned
+
+
+# A milestone item's check and an output in JSON: the API's PUT and a learner's document.
+CHECK_JSON = {
+    "done": Field("bool", required=False),
+    "evidence": Field("text", required=False, max_length=MilestoneCheck._meta.get_field("evidence").max_length),
+}
+OUTPUT_JSON = {
+    "kind": Field("text", choices=tuple(Output.Kind.values)),
+    "title": Field("text", max_length=300),
+    "url": Field("text", max_length=500, link=True),
+}

@@ -11,29 +11,15 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from apps.core.jsoninput import read
 from apps.core.validators import sane_date
 from apps.curriculum.models import Topic
 from apps.progress import services
-from apps.progress.forms import CheckInForm, TopicStatusForm
+from apps.progress.forms import CHECKIN_JSON, TOPIC_STATUS_JSON, CheckInForm, TopicStatusForm
 from apps.progress.http import api_view, error, form_errors, json_body
 from apps.progress.models import CheckIn
 
 MAX_RANGE_DAYS = 1000
-
-
-def _wrong_types(data: dict, kinds: dict) -> dict:
-    """Fields of a JSON body that are not of their type (a number where text belongs, true for a date...)."""
-    names = {str: _("text"), int: _("a whole number")}
-    wrong = {}
-    for field, kind in kinds.items():
-        value = data.get(field)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, kind):
-            wrong[field] = [_("Expected %(kind)s.") % {"kind": names[kind]}]
-        elif isinstance(value, str) and "\x00" in value:
-            wrong[field] = [_("Null characters are not allowed.")]
-    return wrong
 
 
 def checkin_json(checkin: CheckIn) -> dict:
@@ -54,10 +40,10 @@ def checkins(request, learner):
         data = json_body(request)
         if data is None:
             return error(400, {"body": [_('Send a JSON object such as {"date": "2026-03-08", "slot": 1, "status": "done"}.')]})
-        wrong = _wrong_types(data, {"date": str, "status": str, "note": str, "slot": int, "minutes": int})
-        if wrong:
-            return error(400, wrong)
-        form = CheckInForm(data, learner=learner)
+        values, problems = read(data, CHECKIN_JSON)
+        if problems:
+            return error(400, problems)
+        form = CheckInForm(values, learner=learner)
         if not form.is_valid():
             return error(400, form_errors(form))
         cleaned = form.cleaned_data
@@ -104,7 +90,10 @@ def topic(request, learner, key):
     data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"status": "done"}.')]})
-    form = TopicStatusForm(data)
+    values, problems = read(data, TOPIC_STATUS_JSON)
+    if problems:
+        return error(400, problems)
+    form = TopicStatusForm(values)
     if not form.is_valid():
         return error(400, form_errors(form))
     progress = services.set_topic_status(user=request.user, topic=topic_, status=form.cleaned_data["status"], local_date=learner.today)

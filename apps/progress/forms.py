@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jsoninput import Field
 from apps.core.validators import http_only, sane_date
 from apps.curriculum.models import Plan
 from apps.progress.models import CheckIn, Enrollment, TopicNote, TopicProgress, timezone_choices
@@ -13,6 +14,17 @@ from apps.progress.summary import learner_slots, slot_key
 
 MAX_NOTE = 20_000
 DAY_MINUTES = 24 * 60
+
+# The shape of a check-in and a topic's status in JSON, for the API and for a learner's document alike.
+CHECKIN_JSON = {
+    "date": Field("date"),
+    "slot": Field("int", low=1, high=99),
+    "status": Field("text", choices=tuple(CheckIn.Status.values)),
+    "minutes": Field("int", required=False, low=0, high=DAY_MINUTES),
+    "note": Field("text", required=False, max_length=MAX_NOTE),
+    "topics": Field("list", required=False, of=Field("text", max_length=20), max_items=200),
+}
+TOPIC_STATUS_JSON = {"status": Field("text", choices=tuple(TopicProgress.Status.values))}
 
 
 class EnrollmentForm(forms.ModelForm):

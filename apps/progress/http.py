@@ -59,35 +59,15 @@ def form_errors(form) -> dict:
 
 
 def json_body(request) -> dict | None:
-    """The request's JSON object, or None when the body is not one: not JSON, too deeply nested, or
-    holding text no database takes (a NUL character, a lone UTF-16 surrogate such as "\\ud800")."""
+    """The request's JSON object, or None when the body is not one (not JSON, or too deeply nested).
+    Its fields are then read by apps.core.jsoninput, which refuses text no database takes."""
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or not _storable(data):
+    if not isinstance(data, dict):
         return None
     return data
-
-
-def _storable(data) -> bool:
-    """Every string in `data` (keys too) can be stored: no NUL, no lone surrogate."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str):
-            if "\x00" in value:
-                return False
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return False
-    return True
 
 
 def _csrf_failure(request) -> bool:

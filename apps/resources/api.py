@@ -3,9 +3,10 @@
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from apps.core.jsoninput import read
 from apps.progress.http import api_view, error, form_errors, json_body
 from apps.resources import services
-from apps.resources.forms import ResourceUpdateForm
+from apps.resources.forms import RESOURCE_UPDATE_JSON, ResourceUpdateForm
 from apps.resources.models import UserResource
 from apps.resources.views import apply_update
 
@@ -40,22 +41,12 @@ def resource(request, learner, row_id):
     data = json_body(request)
     if data is None:
         return error(400, {"body": [_('Send a JSON object such as {"status": "done", "note": "…"}.')]})
-    wrong = {
-        name: [_("Expected %(kind)s.") % {"kind": kind}]
-        for name, kind, ok in (
-            ("status", _("text"), lambda v: isinstance(v, str)),
-            ("note", _("text"), lambda v: isinstance(v, str)),
-            ("rating", _("a whole number"), lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool))),
-        )
-        if name in data and not ok(data[name])
-    }
-    if wrong:
-        return error(400, wrong)
-    if "status" in data and data["status"] not in dict(UserResource.Status.choices):
-        return error(400, {"status": [_("Use to_read, reading or done.")]})
-    form = ResourceUpdateForm({k: ("" if v is None else v) for k, v in data.items() if k in ("status", "rating", "note")})
+    values, problems = read(data, RESOURCE_UPDATE_JSON)
+    if problems:
+        return error(400, problems)
+    form = ResourceUpdateForm({k: ("" if v is None else v) for k, v in values.items()})
     if not form.is_valid():
         return error(400, form_errors(form))
-    apply_update(row, form, data)
+    apply_update(row, form, values)
     row = services.rows_for(request.user, learner.plan).get(pk=row.pk)
     return JsonResponse(resource_json(row))

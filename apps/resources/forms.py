@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jsoninput import Field
 from apps.core.validators import http_only
 from apps.curriculum.models import Resource
 from apps.resources.models import UserResource
@@ -33,3 +34,20 @@ class ResourceUpdateForm(forms.Form):
         max_length=UserResource.MAX_NOTES,
         error_messages={"max_length": _("A note can be at most 100,000 characters (this one has %(show_value)d).")},
     )
+
+
+# A learner's resource row in JSON: what the API's PUT may change, and the whole row in a learner's document.
+RESOURCE_UPDATE_JSON = {
+    "status": Field("text", required=False, choices=tuple(UserResource.Status.values)),
+    "rating": Field("int", required=False, null=True, low=1, high=5),
+    "note": Field("text", required=False, max_length=UserResource.MAX_NOTES),
+}
+USER_RESOURCE_JSON = {
+    "kind": Field("text", choices=("", *Resource.Kind.values)),
+    "title": Field("text", max_length=300),
+    "url": Field("text", max_length=500, link=True),
+    "description": Field("text", max_length=500),
+    "status": Field("text", choices=tuple(UserResource.Status.values)),
+    "rating": Field("int", null=True, low=1, high=5),
+    "notes": Field("text", max_length=UserResource.MAX_NOTES),
+}

@@ -185,7 +185,7 @@ def test_it_refuses_json_with_wrong_types(tmp_path):
         "rhythm": [{"days": "sometimes", "slot": 1, "start": "7am", "end": "08:00"}]}
     errors, _ = run_import(tmp_path, json.dumps(doc), name="plan.json")
     assert "phases[0].start_day: expected a whole number" in errors
-    assert "phases[0].blocks[0].topics[0].days: must be at least 1" in errors
-    assert "rhythm[0].days: must be weekday or weekend" in errors
+    assert "phases[0].blocks[0].topics[0].days: a whole number from 1 to 3650" in errors
+    assert "rhythm[0].days: must be one of weekday, weekend" in errors
     assert "rhythm[0].start: must be a time HH:MM" in errors
     assert_nothing_written()
