@@ -12,7 +12,7 @@ import os
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 threads = int(os.environ.get("WEB_THREADS", 1))
-timeout = 30
+timeout = int(os.environ.get("WEB_TIMEOUT", 30))  # seconds a request may run before its worker is replaced
 graceful_timeout = 20
 keepalive = 5
 max_requests = 2000
