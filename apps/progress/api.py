@@ -112,5 +112,8 @@ def progress(request, learner):
         "streak": {"current": day.streak.current, "longest": day.streak.longest},
         "topic_days": {"total": day.total_days, "done": day.topic_days_closed, "planned_to_date": day.planned_to_date},
         "ahead_by": day.ahead_by,
+        "buffer_days": day.buffer_days,
+        "buffer_until": day.buffer_until.isoformat() if day.buffer_until else None,
+        "overdue": [{"key": t.key, "title": t.title, "days": t.days} for t in day.overdue],
         "minutes": {"today": day.minutes_today, "week": day.minutes_week, "total": day.minutes_total},
     })

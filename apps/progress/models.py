@@ -124,9 +124,18 @@ class ProjectProgress(models.Model):
 
 class Pause(models.Model):
     """Days the plan stands still (sick days, holidays): from start_date through end_date, inclusive.
-    An open pause (no end_date) lasts until the learner resumes."""
+    An open pause (no end_date) lasts until the learner resumes.
+
+    A shift ("shift my dates", for a learner who fell behind) is recorded the same way: the days
+    behind, just before the day it was made, stop counting, so the rest of the plan moves later by
+    that many days while the check-ins stay on the dates they happened."""
+
+    class Kind(models.TextChoices):
+        PAUSE = "pause", _("Pause")
+        SHIFT = "shift", _("Shift")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PAUSE)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,7 @@ asks a Schedule instead of doing date arithmetic of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,8 @@ from django.utils import timezone
 class PausedSpan:
     start: date
     end: date | None  # None: still paused
+    shift: bool = False  # a "shift my dates" (the learner caught up by moving the rest of the plan), not a pause
+    made: datetime | None = field(default=None, compare=False)  # when the learner made it
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -41,6 +43,21 @@ class Schedule:
         self.today = self.local_date(now)
         self.total_days = total_days
         self.pauses = sorted(pauses, key=lambda p: p.start)
+        self._spans = self._merged()
+
+    def _merged(self) -> list[tuple[date, date]]:
+        """The paused dates as disjoint (first, last) spans from day 1 on: pauses and shifts may touch
+        or overlap, and a day counts once."""
+        spans: list[tuple[date, date]] = []
+        for p in self.pauses:
+            first, last = max(p.start, self.start), self._end(p)
+            if last < first:
+                continue
+            if spans and first <= spans[-1][1] + timedelta(days=1):
+                spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+            else:
+                spans.append((first, last))
+        return spans
 
     def local_date(self, now: datetime | None = None) -> date:
         """The learner's date at `now` (default: this instant)."""
@@ -51,15 +68,18 @@ class Schedule:
             return False
         return any(p.covers(day) for p in self.pauses)
 
+    def shift_on(self, day: date) -> PausedSpan | None:
+        """The shift (not a pause) covering a date, if any."""
+        return next((p for p in self.pauses if p.shift and p.covers(day)), None)
+
     def _end(self, pause: PausedSpan) -> date:
         return pause.end if pause.end is not None else max(self.today, pause.start)
 
     def paused_days_through(self, day: date) -> int:
         """Paused days from the start date through `day`, inclusive."""
         total = 0
-        for p in self.pauses:
-            first = max(p.start, self.start)
-            last = min(self._end(p), day)
+        for first, last in self._spans:
+            last = min(last, day)
             if last >= first:
                 total += (last - first).days + 1
         return total

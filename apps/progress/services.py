@@ -156,3 +156,65 @@ def choose_project(*, user, item: BlockItem, local_date: date) -> None:
     others = BlockItem.objects.filter(block=item.block, kind=BlockItem.Kind.CHOICE).exclude(pk=item.pk)
     ProjectProgress.objects.filter(user=user, item__in=others).update(done=False, done_on=None)
     ProjectProgress.objects.update_or_create(user=user, item=item, defaults={"done": True, "done_on": local_date})
+
+
+# --- catching up ----------------------------------------------------------------------------------
+
+SHIFT_AFTER = 3  # days behind from which Today offers to shift the plan
+
+
+def shift_span(day) -> tuple[date, date] | None:
+    """The dates a shift would take out of the count for a learner's day (a LearnerDay): the days
+    they are behind, counted back from yesterday over dates that are not paused already. None when
+    they are not behind (or not on the plan's active days)."""
+    if day.state != "active" or day.behind_by <= 0:
+        return None
+    last = first = cursor = day.date - timedelta(days=1)
+    counted = 0
+    while counted < day.behind_by and cursor >= day.schedule.start:
+        if not day.schedule.is_paused(cursor):
+            counted += 1
+            first = cursor
+        cursor -= timedelta(days=1)
+    return first, last
+
+
+def shift_plan(*, user, now=None) -> Pause | None:
+    """Move the rest of the learner's plan later by the days they are behind ("shift my dates"):
+    today becomes the plan day their closed topics reach, check-ins stay on the dates they happened,
+    milestones and the end date move. Recorded as a Pause of kind shift. Under a lock on the
+    enrollment, with the day read afresh, so a double tap shifts once."""
+    from apps.progress.summary import summarize
+
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().select_related("plan").filter(user=user).first()
+        if enrollment is None:
+            return None
+        span = shift_span(summarize([enrollment], now=now)[user.pk])
+        if span is None:
+            return None
+        return Pause.objects.create(user=user, start_date=span[0], end_date=span[1], kind=Pause.Kind.SHIFT)
+
+
+def undoable_shift(user) -> Pause | None:
+    """The learner's latest shift, while no check-in has been saved since it was made."""
+    shift = Pause.objects.filter(user=user, kind=Pause.Kind.SHIFT).order_by("-created_at").first()
+    if shift is None or CheckIn.objects.filter(user=user, updated_at__gt=shift.created_at).exists():
+        return None
+    return shift
+
+
+@transaction.atomic
+def undo_shift(*, user) -> bool:
+    Enrollment.objects.select_for_update().filter(user=user).values_list("pk", flat=True).first()
+    shift = undoable_shift(user)
+    if shift is None:
+        return False
+    shift.delete()
+    return True
+
+
+@transaction.atomic
+def skip_topics(*, user, topics: list[Topic], local_date: date) -> None:
+    for topic in topics:
+        set_topic_status(user=user, topic=topic, status=TopicProgress.Status.SKIPPED, local_date=local_date)

@@ -5,7 +5,10 @@
   the current streak.
 - Topic-days: every plan day belongs to one topic, so a topic of 3 days is 3 topic-days. Topics
   marked done or skipped are closed (no longer remaining); "ahead by" is topic-days closed minus
-  the plan days up to and including today.
+  the topic-days due: the plan days before today (today's own is due once the day is over).
+- The safety buffer (after Beeminder's) is the same number read as days: how many days the learner
+  could stop completely before being behind; 0 means "today's topic is what keeps you on plan", and
+  a negative buffer is the days behind.
 - Minutes: logged minutes of done check-ins against the minutes of the learner's own slot times.
 """
 
@@ -56,8 +59,14 @@ def streaks(schedule: Schedule, studied: set[date], today: date) -> Streaks:
     return Streaks(current, max(longest, current))
 
 
-def planned_to_date(schedule: Schedule, today: date) -> int:
-    return max(0, min(schedule.day_number(today), schedule.total_days))
+def planned_to_date(schedule: Schedule, day: date) -> int:
+    """Topic-days due by `day`: the plan days before it, and its own once it is over. On the learner's
+    today (or a later date) today's topic is not due yet, so on day 1 at 10:00 nobody is behind; a
+    paused date carries the last plan day before the pause, which is over."""
+    number = schedule.day_number(day)
+    if day >= schedule.today and schedule.state(day) == "active":
+        number -= 1
+    return max(0, min(number, schedule.total_days))
 
 
 def planned_minutes(slot_times, schedule: Schedule, first: date, last: date) -> int:

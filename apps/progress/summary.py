@@ -17,6 +17,7 @@ Nothing here is cached: every call reads the learner's rows afresh.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,7 +36,9 @@ from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, Proj
 from apps.progress.schedule import PausedSpan, Schedule, day_kind, local_date
 
 READING_WORDS = ("阅读", "论文", "read", "paper", "blog", "博客")
+COURSE_WORDS = ("视频", "课程", "video", "course", "lecture")
 CODING_WORDS = ("编码", "编程", "代码", "实践", "code", "coding", "hands-on", "project", "build")
+WHOLE_PLAN_KINDS = (Resource.Kind.COURSE, Resource.Kind.BOOK)  # unlinked ones are companions for the whole plan
 REVIEW_LIMIT = 5  # reviews shown at once
 REVIEW_GRACE = timedelta(days=30)  # a review more than this overdue is let go
 
@@ -49,10 +52,12 @@ def slot_key(days: str, number: int) -> str:
 
 
 def slot_purpose(activity: str) -> str | None:
-    """'reading' or 'coding' when the slot's activity says so (the plan's words, Chinese or English)."""
+    """'reading', 'course' or 'coding' when the slot's activity says so (the plan's words, Chinese or English)."""
     lowered = activity.lower()
     if any(word in lowered for word in READING_WORDS):
         return "reading"
+    if any(word in lowered for word in COURSE_WORDS):
+        return "course"
     if any(word in lowered for word in CODING_WORDS):
         return "coding"
     return None
@@ -216,6 +221,48 @@ class LearnerDay:
         return -self.ahead_by
 
     @property
+    def buffer_days(self) -> int:
+        """Days the learner could stop completely and still be on plan (negative: days behind)."""
+        return self.ahead_by
+
+    @property
+    def buffer_until(self) -> date | None:
+        """The date the buffer runs out: the day that must see study to stay on plan (when behind:
+        the plan day the learner's work reaches, already past). None outside the plan."""
+        if self.state not in ("active", "paused"):
+            return None
+        return self.schedule.date_of(_clamp(self.number + self.buffer_days, self.total_days))
+
+    @property
+    def buffer_colour(self) -> str:
+        """red when behind, orange under 2 days, blue under 4, green otherwise."""
+        days = self.buffer_days
+        return "red" if days < 0 else "orange" if days < 2 else "blue" if days < 4 else "green"
+
+    @property
+    def start_early(self) -> list[Topic]:
+        """When nothing is overdue and the day's topics are closed: the next open topics (at most two)."""
+        if self.state != "active" or self.overdue or any(t.status not in stats.CLOSED for t in self.topics):
+            return []
+        after = [t for t in self.parts.topics if t.start_day > self.number and self.topic_status(t.pk) not in stats.CLOSED]
+        return self._with_status([copy.copy(t) for t in after[:2]])
+
+    @property
+    def open_topics(self) -> list[Topic]:
+        """The day's topics not closed yet (what a reminder lists)."""
+        return [t for t in self.topics if t.status not in stats.CLOSED]
+
+    @property
+    def last_shift(self) -> PausedSpan | None:
+        """The learner's latest "shift my dates", if any."""
+        shifts = [p for p in self.schedule.pauses if p.shift and p.made is not None]
+        return max(shifts, key=lambda p: p.made) if shifts else None
+
+    def overdue_with_status(self) -> list[Topic]:
+        """Copies of the overdue topics with their .status, for pages that show buttons on them."""
+        return self._with_status([copy.copy(t) for t in self.overdue])
+
+    @property
     def percent_closed(self) -> int:
         return round(100 * self.topic_days_closed / self.total_days) if self.total_days else 0
 
@@ -235,10 +282,31 @@ class LearnerDay:
         return next((s for s in slots_on(self.slots, day) if s.number == number), None)
 
     def next_paper(self) -> Resource | None:
-        """The first unread paper that belongs with the day's block or topics, else the first unread."""
-        read = {pk for user_id, pk in self.batch.papers_read if user_id == self.user_id}
+        return self.next_resource(Resource.Kind.PAPER)
+
+    def next_resource(self, kind: str) -> Resource | None:
+        """The first unfinished resource of `kind` (paper, course...) that belongs with the day's
+        block or topics; else one that belonged with an earlier block; never a later block's (a
+        maths day is not the day for the Transformer paper). None when nothing fits."""
         block = self.block
-        return next_paper(self.parts.papers, read, block.pk if block else None, {t.pk for t in self.topics})
+        if block is None:
+            return None
+        read = {pk for user_id, pk in self.batch.papers_read if user_id == self.user_id}
+        unread = [r for r in self.parts.resources if r.kind == kind and r.pk not in read]
+        topic_ids = {t.pk for t in self.topics}
+        here = [r for r in unread if block.pk in r.block_ids or r.topic_ids & topic_ids]
+        if here:
+            return here[0]
+        number_of = {b.pk: b.number for b in self.parts.blocks.values()}
+        for r in unread:
+            numbers = {number_of.get(b, 10**6) for b in r.block_ids}
+            numbers |= {self.parts.topic_by_id[t].block.number for t in r.topic_ids if t in self.parts.topic_by_id}
+            if numbers and max(numbers) < block.number:
+                return r
+        # A course or a book the plan ties to no block runs alongside the whole plan; a paper does not.
+        if kind in WHOLE_PLAN_KINDS:
+            return next((r for r in unread if not r.block_ids and not r.topic_ids), None)
+        return None
 
     def next_project(self) -> BlockItem | None:
         """The block's first practice project not done yet."""
@@ -251,7 +319,11 @@ class LearnerDay:
 
     def suggestion(self, slot: StudySlot):
         """What to pick up in a slot: the next paper in a reading slot, the next practice project in a coding one."""
-        return {"reading": self.next_paper, "coding": self.next_project}.get(slot.purpose, lambda: None)()
+        return {
+            "reading": lambda: self.next_resource(Resource.Kind.PAPER),
+            "course": lambda: self.next_resource(Resource.Kind.COURSE),
+            "coding": self.next_project,
+        }.get(slot.purpose, lambda: None)()
 
     def _with_status(self, topics: list[Topic]) -> list[Topic]:
         for topic in topics:
@@ -275,7 +347,7 @@ def topics_on_date(parts: PlanParts, schedule: Schedule, day: date) -> list[Topi
 
 
 def _clamp(number: int, total: int) -> int:
-    return min(max(number, 1), total)
+    return min(max(number, 1), max(total, 1))
 
 
 # --- many learners at once ------------------------------------------------------------------------
@@ -303,8 +375,9 @@ class _Batch:
 def load_pauses(user_ids: Iterable[int]) -> dict[int, list[PausedSpan]]:
     """Each learner's pauses (one query)."""
     pauses = defaultdict(list)
-    for user_id, start, end in Pause.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "start_date", "end_date"):
-        pauses[user_id].append(PausedSpan(start, end))
+    rows = Pause.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "start_date", "end_date", "kind", "created_at")
+    for user_id, start, end, kind, made in rows:
+        pauses[user_id].append(PausedSpan(start, end, kind == Pause.Kind.SHIFT, made))
     return pauses
 
 

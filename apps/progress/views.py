@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from apps.progress.learner import Learner
 from apps.progress.middleware import SESSION_LANGUAGE
 from apps.progress.models import REVIEW_STAGES, ApiToken, CheckIn, Enrollment, Pause, TopicNote, TopicProgress
 from apps.progress.panels import render_panels
+from apps.progress.schedule import PausedSpan, Schedule
 
 # Dates a learner can ask about: a calendar month outside these is not a page.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
@@ -79,7 +81,7 @@ def _day_page(request, learner, day, *, status=200, errors=None, refused=None):
         request,
         "progress/today.html",
         {
-            "day": day, "is_today": is_today, "cards": cards, "backfill": backfill,
+            "day": day, "is_today": is_today, "cards": cards, "backfill": backfill, **_catch_up(request, day, is_today),
             "projects": projects_of(learner, day.block),
             "reviews": day.reviews if is_today else [],
             "panels": render_panels("today", request, learner=learner, day=day) if is_today else [],
@@ -87,6 +89,40 @@ def _day_page(request, learner, day, *, status=200, errors=None, refused=None):
         },
         status=status,
     )
+
+
+OVERDUE_SHOWN = 10  # overdue topics listed on Today (the rest: on the plan's pages)
+KEPT = "catch-up-kept"  # session key: the date the learner chose "keep going" (the offer returns the next day)
+
+
+def _catch_up(request, day, is_today: bool) -> dict:
+    """Today's catch-up: the overdue topics (oldest first), the offer to shift the plan when far
+    behind, the shift that can still be undone, and the next topics when everything due is done."""
+    if not is_today:
+        return {}
+    overdue = day.overdue_with_status()
+    shift = services.undoable_shift(request.user) if day.last_shift is not None else None
+    return {
+        "overdue": overdue[:OVERDUE_SHOWN],
+        "overdue_count": len(overdue),
+        "offer_shift": day.behind_by >= services.SHIFT_AFTER and request.session.get(KEPT) != day.date.isoformat(),
+        "undo_shift": shift and _with_days(shift),
+        "start_early": day.start_early,
+    }
+
+
+def _with_days(shift: Pause) -> Pause:
+    shift.days = (shift.end_date - shift.start_date).days + 1
+    return shift
+
+
+def tiles_oob(request, learner) -> str:
+    """Today's tiles, fresh, as an out-of-band swap for an HTMX answer from Today (a check-in or a topic's status)."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    if current is None or current.split("?")[0] != reverse("progress:today"):
+        return ""
+    context = {"day": learner.day_on(learner.today), "is_today": True, "oob": True}
+    return render_to_string("progress/today.html#tiles", context, request=request)
 
 
 @require_GET
@@ -131,6 +167,7 @@ def checkin(request, learner):
             card = SlotCard(data["date"], learner.slot_on(data["date"], data["slot"]), row, options, show_topics=not compact,
                             topic_by_key=learner.parts.topic_by_key)
             response = render(request, "progress/_slot_card.html", {"card": card})
+            response.write(tiles_oob(request, learner))
             return trigger_client_event(response, "checkin-saved", {"date": data["date"].isoformat(), "slot": data["slot"]})
         return redirect(next_url(request, reverse("progress:today")) + f"#slot-{data['date'].isoformat()}-{data['slot']}")
     return _refused(request, learner, form, compact)
@@ -187,8 +224,66 @@ def topic_status(request, learner, key):
     if request.htmx:
         topic.status = form.cleaned_data["status"]
         response = render(request, "progress/_topic_row.html", {"topic": topic})
+        response.write(tiles_oob(request, learner))
         return trigger_client_event(response, "topic-saved", {"key": topic.key})
     return redirect(next_url(request, reverse("progress:today")))
+
+
+@require_http_methods(["GET", "POST"])
+@with_learner
+def shift(request, learner):
+    """Shift the rest of the plan by the days behind: GET shows what changes, POST does it."""
+    day = learner.day
+    span = services.shift_span(day)
+    if span is None:
+        messages.info(request, _("You are not behind the plan: there is nothing to shift."))
+        return redirect("progress:today")
+    if request.method == "POST":
+        made = services.shift_plan(user=request.user)
+        if made is not None:
+            text = _("Your plan now goes on from today, %(n)s days later than before. You can undo this until your next check-in.")
+            messages.success(request, text % {"n": (made.end_date - made.start_date).days + 1})
+        return redirect("progress:today")
+    s = day.schedule
+    after = Schedule(s.start, s.tz, [*s.pauses, PausedSpan(span[0], span[1], shift=True)], total_days=s.total_days)
+    return render(request, "progress/shift.html", {
+        "day": day, "days": day.behind_by, "number_after": after.day_number(day.date),
+        "end_before": s.date_of(s.total_days), "end_after": after.date_of(s.total_days),
+    })
+
+
+@require_POST
+@with_learner
+def shift_undo(request, learner):
+    if services.undo_shift(user=request.user):
+        messages.success(request, _("The shift is undone: your plan's dates are as they were."))
+    else:
+        messages.info(request, _("There is no shift to undo (a check-in since then keeps it)."))
+    return redirect("progress:today")
+
+
+@require_POST
+@with_learner
+def skip_overdue(request, learner):
+    """Mark the overdue topics the learner ticked as skipped; a key that is not overdue changes nothing."""
+    overdue = {t.key: t for t in learner.day.overdue}
+    keys = request.POST.getlist("topics")
+    unknown = [k[:20] for k in keys if k not in overdue]
+    if not keys or unknown:
+        messages.error(request, _("Tick the overdue topics to skip first.") if not keys else
+                       _("Not overdue in your plan: %(keys)s. Nothing was skipped.") % {"keys": ", ".join(unknown[:5])})
+        return redirect(reverse("progress:today") + "#catchup-h")
+    services.skip_topics(user=request.user, topics=[overdue[k] for k in dict.fromkeys(keys)], local_date=learner.today)
+    messages.success(request, _("Skipped: %(keys)s.") % {"keys": ", ".join(dict.fromkeys(keys))})
+    return redirect("progress:today")
+
+
+@require_POST
+@with_learner
+def keep_going(request, learner):
+    request.session[KEPT] = learner.today.isoformat()
+    messages.info(request, _("Keep going: the overdue topics stay on Today until you close them."))
+    return redirect("progress:today")
 
 
 @require_POST

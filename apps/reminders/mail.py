@@ -73,6 +73,9 @@ def build_messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMulti
     return out
 
 
+OVERDUE_LISTED = 5
+
+
 def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dict:
     slot = day.slot(reminder.local_date, reminder.slot)
     yesterday = reminder.local_date - timedelta(days=1)
@@ -92,15 +95,17 @@ def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dic
         "slot": slot,
         "activity": slot.activity if slot else "",
         "purpose": slot.purpose if slot else None,
-        "topics": day.topics,
+        "topics": day.open_topics,  # today's topics still open: a closed one is not today's work any more
+        "overdue": day.overdue[:OVERDUE_LISTED],
+        "overdue_more": max(0, len(day.overdue) - OVERDUE_LISTED),
+        "buffer": day,
         "block": day.block,
         "paper": suggestion if slot is not None and slot.purpose == "reading" else None,
+        "course": suggestion if slot is not None and slot.purpose == "course" else None,
         "project": suggestion if slot is not None and slot.purpose == "coding" else None,
         "day_slots": [s.slot for s in day.today_slots] if reminder.kind == Reminder.Kind.DIGEST else [],
         "yesterday": yesterday_rows,
         "streak": day.streak.current,
-        "ahead_by": day.ahead_by,
-        "behind_by": day.behind_by,
         "checkin_url": absolute(reverse("reminders:checkin", args=[sign_link(**link, action="checkin")])),
         "snooze_url": absolute(reverse("reminders:snooze", args=[sign_link(**link, action="snooze")])),
         "today_url": absolute(reverse("progress:today")),

@@ -26,7 +26,7 @@ def test_it_shows_tiles_charts_and_tables(alice_client, alice, frozen):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Day 10 of 180" in html and "2%" in html  # 3 of 180 topic-days
-    assert "behind by 7 topic-days" in html and "day 30, in 20 days" in html
+    assert "behind by 6 days" in html and "buffer-red" in html and "day 30, in 20 days" in html
     figs = figures(html)
     assert set(figs) == {"fig-burndown", "fig-hours", "fig-heatmap", "fig-phases"}
     names = [trace.get("name") for trace in figs["fig-burndown"]["data"]]

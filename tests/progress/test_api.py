@@ -103,8 +103,11 @@ def test_progress(client, alice, token, frozen):
     assert body == {
         "plan": "llm", "day": 10, "total_days": 180, "state": "active", "paused_days": 0,
         "streak": {"current": 2, "longest": 2},
-        "topic_days": {"total": 180, "done": 3, "planned_to_date": 10},
-        "ahead_by": -7,
+        # Today's topic (day 10) is not due until the day is over: 9 topic-days due, 3 closed.
+        "topic_days": {"total": 180, "done": 3, "planned_to_date": 9},
+        "ahead_by": -6, "buffer_days": -6, "buffer_until": "2026-11-04",
+        "overdue": [{"key": t.key, "title": t.title, "days": t.days}
+                    for t in Topic.objects.filter(plan__slug="llm", end_day__lt=10).exclude(key="1.1").order_by("start_day")],
         "minutes": {"today": 30, "week": 90, "total": 90},
     }
 

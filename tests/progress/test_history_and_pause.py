@@ -71,7 +71,9 @@ def test_ahead_and_behind_plan(alice_client, alice, frozen):
     from apps.curriculum.models import Topic
     from apps.progress.models import TopicProgress
 
-    assert "behind by 10 topic-days" in alice_client.get("/").content.decode()  # day 10, nothing done
+    # Day 10 at noon, nothing done: days 1-9 are due (today's topic only once the day is over).
+    assert "behind by 9 days" in alice_client.get("/").content.decode()
     for key in ("1.1", "1.2", "1.3", "2.1", "2.2"):  # 3+2+2+3+2 = 12 topic-days
         TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key=key), status="done")
-    assert "ahead by 2 topic-days" in alice_client.get("/").content.decode()
+    html = alice_client.get("/").content.decode()
+    assert "buffer-blue" in html and "3 days <small>until 2026-11-13</small>" in html  # free through 11-12
