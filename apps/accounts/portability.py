@@ -62,7 +62,10 @@ def export_user(user) -> dict:
             "language": enrollment.language,
             "slots": _override_list(enrollment.slot_overrides),
         },
-        "pauses": [{"start": _d(p.start_date), "end": _d(p.end_date)} for p in Pause.objects.filter(user=user).order_by("start_date")],
+        "pauses": [
+            {"start": _d(p.start_date), "end": _d(p.end_date), **({"kind": p.kind} if p.kind != Pause.Kind.PAUSE else {})}
+            for p in Pause.objects.filter(user=user).order_by("start_date")
+        ],
         "checkins": [
             {
                 "date": _d(c.local_date),
@@ -242,6 +245,9 @@ def _check_whole(parsed: dict, r: Reader) -> None:
     for index, p in enumerate(pauses):
         if p["start_date"] and p["end_date"] and p["end_date"] < p["start_date"]:
             r.problems.append(f"pauses[{index}]: ends before it starts")
+    for index, p in enumerate(pauses):
+        if p["kind"] == Pause.Kind.SHIFT and p["end_date"] is None:
+            r.problems.append(f"pauses[{index}]: a shift has an end")
     if sum(1 for p in pauses if p["end_date"] is None) > 1:
         r.problems.append("pauses: at most one open pause (without an end)")
 
@@ -293,7 +299,11 @@ def _parse(doc, r: Reader, plan) -> dict:
         except Exception:
             r.problems.append("enrollment.timezone: not an IANA timezone")
     parsed["pauses"] = [
-        {"start_date": r.get(x, "start", p, "date"), "end_date": r.get(x, "end", p, "date", null=True)} for p, x in r.items(doc, "pauses")
+        {
+            "start_date": r.get(x, "start", p, "date"), "end_date": r.get(x, "end", p, "date", null=True),
+            "kind": r.get(x, "kind", p, Field("text", required=False, choices=tuple(Pause.Kind.values)), default=Pause.Kind.PAUSE),
+        }
+        for p, x in r.items(doc, "pauses")
     ]
     parsed["checkins"] = []
     for p, x in r.items(doc, "checkins", max_items=MAX_CHECKINS):

@@ -29,6 +29,7 @@ def export(username):
 def rich(alice, alice_client):
     move_slot(alice, "weekday", 3, time(19, 30), time(23))
     Pause.objects.create(user=alice, start_date=date(2026, 11, 5), end_date=date(2026, 11, 6))
+    Pause.objects.create(user=alice, start_date=date(2026, 11, 7), end_date=date(2026, 11, 7), kind="shift")
     c = CheckIn.objects.create(user=alice, local_date=date(2026, 11, 3), slot=3, status="done", minutes=150, note="**SVD** 笔记")
     c.topics.set([Topic.objects.get(key="1.2"), Topic.objects.get(key="1.1")])
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 4), slot=1, status="skipped")
@@ -56,6 +57,7 @@ def test_export_import_into_an_empty_database_export_is_identical(rich, tmp_path
     assert first["cadence_export"] == 2 and first["plan"] == "llm"
     assert first["enrollment"]["slots"] == [{"days": "weekday", "slot": 3, "start": "19:30", "end": "23:00"}]
     assert first["reviews"] == [{"topic": "1.1", "stage": 1}]
+    assert first["pauses"] == [{"start": "2026-11-05", "end": "2026-11-06"}, {"start": "2026-11-07", "end": "2026-11-07", "kind": "shift"}]
     assert len(first["checkins"]) == 2 and first["checkins"][0]["topics"] == ["1.1", "1.2"]
     assert len(first["resources"]) == 17 and len(first["milestones"]) == 8 and len(first["outputs"]) == 2
     path = tmp_path / "alice.json"

@@ -33,7 +33,7 @@ def run(tmp_path, doc, as_copy=True) -> str:
         (lambda d: d["reminders"].update(disabled_slots=[{"a": 1}]), "reminders.disabled_slots"),
         (lambda d: d["reminders"].update(disabled_slots=["weekday-1; DROP"]), "reminders.disabled_slots"),
         (lambda d: d["enrollment"].update(start_date="0002-01-01"), "enrollment.start_date"),
-        (lambda d: d["pauses"].append({"start": "9999-12-31", "end": None}), "pauses[1].start"),
+        (lambda d: d["pauses"].append({"start": "9999-12-31", "end": None}), "pauses[2].start"),
         (lambda d: d["checkins"][0].update(minutes=-1), "checkins[0].minutes: a whole number from 0 to 1440"),
         (lambda d: d["checkins"][0].update(minutes=99_999), "checkins[0].minutes"),
         (lambda d: d["checkins"].extend([d["checkins"][0], d["checkins"][0]]), "checkins[3]: the same one twice"),
