@@ -9,8 +9,9 @@ Burn-down, in topic-days (a 3-day topic is 3 topic-days; done and skipped topics
   paused date repeats the plan day before it and the ideal line stays flat across a pause;
 - ideal: total_days at day 0 down to 0 on the last day; actual: remaining at the end of each date up to
   today, from the local date each topic was closed on;
-- forecast: from the last 14 days' pace (topic-days closed per active day), a line to the projected
-  finish date; none when nothing was closed in those 14 days.
+- forecast: from the pace of the last 14 *active* days (paused and shifted days left out), a line to
+  the projected finish date; none when nothing was closed in those days, and none with fewer than 7
+  active days of data ("not enough data yet": a pace from 3 days says nothing about 180).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from apps.progress.schedule import day_kind
 from apps.progress.stats import CLOSED, week_start
 from apps.progress.summary import LearnerDay, slot_key
 
-FORECAST_WINDOW = 14
+FORECAST_WINDOW = 14  # active days the pace is taken over
+FORECAST_MIN_DAYS = 7  # active days of data before a forecast is given
 
 
 class Done(NamedTuple):
@@ -86,6 +88,20 @@ class Burndown:
     today: int
     remaining: int
     paused: list[bool] = field(default_factory=list)
+    plan_end: date | None = None  # the date of the plan's last day for this learner
+    window_days: int = 0  # active days the pace was taken over
+    shifts: list[tuple[date, int]] = field(default_factory=list)  # (the date a shift was made, its days)
+
+    @property
+    def enough_data(self) -> bool:
+        return self.window_days >= FORECAST_MIN_DAYS or self.remaining == 0
+
+    @property
+    def days_late(self) -> int:
+        """How far past the plan's end the forecast finishes (0 when on time or without a forecast)."""
+        if self.finish_date is None or self.plan_end is None:
+            return 0
+        return max(0, (self.finish_date - self.plan_end).days)
 
     @property
     def table(self) -> list[dict]:
@@ -103,6 +119,9 @@ class Burndown:
             "forecast": {
                 "finish_date": self.finish_date.isoformat() if self.finish_date else None,
                 "per_day": round(self.per_day, 3),
+                "window_days": self.window_days,
+                "enough_data": self.enough_data,
+                "days_late": self.days_late,
             },
             "today": self.today,
         }
@@ -130,19 +149,25 @@ def burndown(day: LearnerDay, history: History) -> Burndown:
             remaining -= closed_on.get(d, 0)
             actual.append(max(remaining, 0))
 
-    window = [today - timedelta(days=i) for i in range(FORECAST_WINDOW)]
-    active = [d for d in window if d >= schedule.start and not schedule.is_paused(d)]
+    active = []  # the last FORECAST_WINDOW active dates up to today, newest first
+    cursor = today
+    while len(active) < FORECAST_WINDOW and cursor >= schedule.start:
+        if not schedule.is_paused(cursor):
+            active.append(cursor)
+        cursor -= timedelta(days=1)
     pace_days = sum(closed_on.get(d, 0) for d in active)
     per_day = pace_days / len(active) if active and pace_days else 0.0
     remaining = max(remaining, 0)
     finish = None
     if remaining == 0 and history.closed:
         finish = max(d for d, v in closed_on.items() if v) if closed_on else today
-    elif per_day > 0:
+    elif per_day > 0 and len(active) >= FORECAST_MIN_DAYS:
         finish = today + timedelta(days=math.ceil(remaining / per_day))
+    shifts = [(p.end + timedelta(days=1), (p.end - p.start).days + 1) for p in schedule.pauses if p.shift and p.end is not None]
     return Burndown(
         days=days, dates=dates, ideal=ideal, actual=actual, finish_date=finish, per_day=per_day,
         today=min(max(schedule.day_number(today), 0), total), remaining=remaining, paused=paused,
+        plan_end=schedule.date_of(total), window_days=len(active), shifts=shifts,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.dashboard.charts import Burndown, HeatDay, PhaseProgress, Week
 
@@ -37,35 +38,66 @@ def _figure(data: list[dict], **layout) -> dict:
     return {"data": data, "layout": {**BASE_LAYOUT, **layout}}
 
 
-def burndown_figure(b: Burndown, *, phase_ends: list, milestones: list[tuple[int, object]], today) -> dict:
+def late_text(days: int) -> str:
+    """'12 days late', '4 months late', '3.1 years late'."""
+    if days < 60:
+        return ngettext("%(n)s day late", "%(n)s days late", days) % {"n": days}
+    if days < 730:
+        months = round(days / 30.4)
+        return ngettext("%(n)s month late", "%(n)s months late", months) % {"n": months}
+    return _("%(n).1f years late") % {"n": days / 365.25}
+
+
+def burndown_figure(b: Burndown, *, phase_ends: list, milestones: list[tuple[int, object]], today, milestone_titles=None) -> dict:
+    """The burn-down over the plan's own dates (day 0 to the planned end, and a small margin): the ideal
+    line with the band below it shaded (there the learner is on plan or ahead), the remaining line, the
+    forecast (from the last 14 active days) cut at the right edge with a label when it ends past it,
+    milestones as markers with their titles on hover (labels never overlap), shifts and pauses."""
     label = _("Day %(day)s")  # translated once, not per point: "第 5 天" in Chinese
     labels = [label % {"day": d} for d in b.days]
     dates = _dates(b.dates)
     done = len(b.actual)
+    right = b.dates[-1] + timedelta(days=max(3, len(b.dates) // 40))  # the x axis: the plan's span and a margin
     data = [
-        {"type": "scatter", "x": dates, "y": b.ideal, "name": _("Ideal"), "mode": "lines",
-         "line": {"color": MUTED, "width": 1.5}, "customdata": labels,
+        {"type": "scatter", "x": dates, "y": b.ideal, "name": _("Ideal (on plan or ahead below it)"), "mode": "lines",
+         "line": {"color": MUTED, "width": 1.5}, "customdata": labels, "fill": "tozeroy", "fillcolor": "rgba(95,185,138,0.12)",
          "hovertemplate": "%{customdata}: %{y}<extra>" + _("Ideal") + "</extra>"},
         {"type": "scatter", "x": dates[:done], "y": b.actual, "name": _("Remaining"), "mode": "lines",
          "line": {"color": ACCENT, "width": 2.5}, "customdata": labels[:done],
          "hovertemplate": "%{customdata}: %{y}<extra>" + _("Remaining") + "</extra>"},
     ]
+    annotations, shapes = [], []
     if b.finish_date is not None and b.remaining > 0:
+        end, left = b.finish_date, 0.0
+        if end > right:  # cut at the right edge, at the height the line has there
+            span = (b.finish_date - today).days or 1
+            left = b.remaining * (1 - (right - today).days / span)
+            end = right
         data.append({
-            "type": "scatter", "x": _dates([today, b.finish_date]), "y": [b.remaining, 0], "name": _("Forecast"),
+            "type": "scatter", "x": _dates([today, end]), "y": [b.remaining, round(left, 1)],
+            "name": _("Forecast (pace of the last %(n)s active days)") % {"n": b.window_days},
             "mode": "lines", "line": {"color": ACCENT, "dash": "dash", "width": 1.5},
             "hovertemplate": "%{x|%Y-%m-%d}: %{y:.0f}<extra></extra>",
         })
-    shapes, annotations = [], []
+        if b.finish_date > right:
+            annotations.append({
+                "x": right.isoformat(), "y": left, "xref": "x", "yref": "y", "showarrow": True, "arrowhead": 2,
+                "ax": -40, "ay": -30, "xanchor": "right", "font": {"size": 11, "color": "#b3261e"},
+                "text": _("at this pace: %(date)s, %(late)s") % {"date": b.finish_date.isoformat(), "late": late_text(b.days_late)},
+            })
     for when in _dates(phase_ends):
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": when, "x1": when, "y0": 0, "y1": 1,
                        "line": {"color": MUTED, "width": 1, "dash": "dot"}})
-    for day, when in milestones:
-        when = when.isoformat()
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": when, "x1": when, "y0": 0, "y1": 1,
-                       "line": {"color": "#b07d2b", "width": 1}})
-        annotations.append({"x": when, "y": 1, "xref": "x", "yref": "paper", "text": f"◆ {day}", "showarrow": False,
-                            "yanchor": "bottom", "font": {"size": 10, "color": "#b07d2b"}})
+    if milestones:
+        total = b.ideal[0] if b.ideal else 0
+        titles = milestone_titles or {}
+        data.append({
+            "type": "scatter", "mode": "markers", "name": _("Milestones"),
+            "x": [when.isoformat() for _day, when in milestones], "y": [total] * len(milestones), "cliponaxis": False,
+            "marker": {"symbol": "diamond", "size": 10, "color": "#b07d2b"},
+            "customdata": [f"◆ {label % {'day': day}} {titles.get(day, '')}".strip() for day, _when in milestones],
+            "hovertemplate": "%{customdata} · %{x|%Y-%m-%d}<extra></extra>",
+        })
     now = today.isoformat()
     shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": now, "x1": now, "y0": 0, "y1": 1,
                    "line": {"color": "#b3261e", "width": 1.5}})
@@ -75,9 +107,15 @@ def burndown_figure(b: Burndown, *, phase_ends: list, milestones: list[tuple[int
         shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": start.isoformat(),
                        "x1": (end + timedelta(days=1)).isoformat(), "y0": 0, "y1": 1, "fillcolor": MUTED,
                        "opacity": 0.15, "line": {"width": 0}})
+    for made, days in b.shifts:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": made.isoformat(), "x1": made.isoformat(),
+                       "y0": 0, "y1": 1, "line": {"color": "#1e63b5", "width": 1.5, "dash": "dash"}})
+        annotations.append({"x": made.isoformat(), "y": 0.5, "xref": "x", "yref": "paper", "showarrow": False, "xanchor": "right",
+                            "text": _("shifted +%(n)s d") % {"n": days}, "font": {"size": 10, "color": "#1e63b5"}, "textangle": -90})
     return _figure(
         data, shapes=shapes, annotations=annotations, height=380,
-        yaxis={"title": {"text": _("Topic-days remaining")}, "rangemode": "tozero"}, xaxis={"type": "date"},
+        yaxis={"title": {"text": _("Topic-days remaining")}, "rangemode": "tozero"},
+        xaxis={"type": "date", "range": [dates[0], right.isoformat()]},
     )
 
 

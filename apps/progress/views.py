@@ -447,6 +447,7 @@ def history(request, learner):
         [
             {
                 "date": d, "in_month": d.month == first.month, "state": schedule.state(d), "future": d > today_,
+                "shifted": schedule.shift_on(d) is not None,
                 "slots": len(learner.slots_on(d)), **per_day.get(d, {"minutes": 0, "done": 0, "skipped": 0}),
             }
             for d in week
@@ -460,6 +461,9 @@ def history(request, learner):
         "progress/history.html",
         {
             "learner": learner, "weeks": weeks, "month": first,
+            "shifts": [
+                {"made": p.made, "days": (p.end - p.start).days + 1} for p in schedule.pauses if p.shift and p.end is not None
+            ],
             "checkins": [{"row": c, "note": notes.get(c.id, "")} for c in checkins],
             "previous_month": previous_month if previous_month >= schedule.start.replace(day=1) else None,
             "next_month": next_month if next_month <= today_ else None,

@@ -2,7 +2,10 @@
    whenever HTMX swaps in a fresh copy after a check-in. */
 (function () {
   "use strict";
-  var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
+  // On a phone the mode bar would sit over the chart: none there; on a desktop only while hovering.
+  var small = window.matchMedia("(max-width: 700px)").matches;
+  var config = { responsive: true, displaylogo: false, displayModeBar: small ? false : "hover",
+                 modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
 
   function draw(root) {
     if (!window.Plotly) { return; }

@@ -91,10 +91,23 @@ def test_topics_done_out_of_order(learner_at):
 
 
 def test_the_forecast_against_a_hand_computed_date(learner_at):
-    # Day 6 (2026-03-06): 4 topic-days closed in 6 active days → 2/3 a day; 6 left → 9 days → 2026-03-15.
+    # Day 8 (2026-03-08): 4 topic-days closed in 8 active days → 1/2 a day; 6 left → 12 days → 2026-03-20,
+    # 10 days after the plan's last day (2026-03-10).
+    b = learner_at(8, closed=[("1.1", date(2026, 3, 3)), ("1.2", date(2026, 3, 6))])
+    assert b.per_day == pytest.approx(4 / 8) and b.window_days == 8
+    assert b.finish_date == date(2026, 3, 20) and b.plan_end == date(2026, 3, 10) and b.days_late == 10
+
+
+def test_fewer_than_seven_active_days_give_no_forecast(learner_at):
     b = learner_at(6, closed=[("1.1", date(2026, 3, 3)), ("1.2", date(2026, 3, 6))])
-    assert b.per_day == pytest.approx(4 / 6)
-    assert b.finish_date == date(2026, 3, 15)
+    assert b.window_days == 6 and not b.enough_data and b.finish_date is None
+
+
+def test_the_pace_is_taken_over_active_days_only(learner_at):
+    # Day 12 of the calendar, 7 of them paused: the window reaches back past the pause to 14 active days
+    # (only 5 exist: 3-1..3-2 and 3-10..3-12), so 1.1's 2 topic-days over 5 days, not over 12.
+    b = learner_at(12, closed=[("1.1", date(2026, 3, 2))], pauses=[(date(2026, 3, 3), date(2026, 3, 9))])
+    assert b.window_days == 5 and b.finish_date is None  # under 7 active days: not enough data yet
 
 
 def test_nothing_done_in_fourteen_days_means_no_forecast(learner_at, django_user_model):

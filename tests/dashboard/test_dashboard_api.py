@@ -17,7 +17,7 @@ def test_burndown_shape_and_invariants(client, alice, frozen):
     assert body["days"] == list(range(181)) and body["dates"][0] == "2026-10-31" and body["dates"][1] == "2026-11-01"
     assert body["ideal"][0] == body["actual"][0] == 180 and body["ideal"][180] == 0
     assert len(body["actual"]) == 11 and body["today"] == 10
-    assert body["forecast"] == {"finish_date": None, "per_day": 0}
+    assert body["forecast"] == {"finish_date": None, "per_day": 0, "window_days": 10, "enough_data": True, "days_late": 0}
 
 
 def test_the_session_works_too(alice_client, frozen):

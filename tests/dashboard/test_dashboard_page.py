@@ -30,8 +30,15 @@ def test_it_shows_tiles_charts_and_tables(alice_client, alice, frozen):
     figs = figures(html)
     assert set(figs) == {"fig-burndown", "fig-hours", "fig-heatmap", "fig-phases"}
     names = [trace.get("name") for trace in figs["fig-burndown"]["data"]]
-    assert names[:2] == ["Ideal", "Remaining"] and "Forecast" in names
-    assert "At this pace you finish on" in html
+    assert names[:2] == ["Ideal (on plan or ahead below it)", "Remaining"] and "Milestones" in names
+    assert "Forecast (pace of the last 10 active days)" in names
+    # 3 topic-days in the last 10 active days: 177 left take 590 days, far past the plan's end. The x axis
+    # stays on the plan's dates (and a small margin); the forecast is cut there, with a label.
+    layout = figs["fig-burndown"]["layout"]
+    assert layout["xaxis"]["range"] == ["2026-10-31", "2027-05-03"]
+    [late] = [a for a in layout["annotations"] if a["text"].startswith("at this pace")]
+    assert late["text"] == "at this pace: 2028-06-22, 14 months late" and late["x"] == "2027-05-03"
+    assert "At the pace of the last 10 active days you finish on 2028-06-22 (14 months late)." in html
     assert html.count("View as table") == 4
     assert "<td>2026-11-09</td><td>9</td><td>171</td><td>177</td>" in html  # the burn-down's table row for day 9
     assert "<script>" not in html.replace('<script id="', "")  # no inline script without a nonce
@@ -57,7 +64,7 @@ def test_every_figure_is_valid_plotly(alice_client, alice, frozen):
 
 
 def test_no_forecast_without_recent_work(alice_client, frozen):
-    assert "No forecast: nothing was done in the last 14 days." in alice_client.get("/dashboard/").content.decode()
+    assert "No forecast: nothing was done in the last 14 active days." in alice_client.get("/dashboard/").content.decode()
 
 
 def test_htmx_gets_only_the_live_part(alice_client, frozen):
@@ -119,4 +126,4 @@ def test_a_learner_with_nothing_yet_sees_an_empty_but_working_dashboard(client, 
     enroll(user=user, plan=plan, start_date=date(2026, 12, 1), timezone="Asia/Shanghai")
     client.force_login(user)
     html = client.get("/dashboard/").content.decode()
-    assert "not started" in html and "No forecast" in html
+    assert "not started" in html and "Forecast: not enough data yet (0 active days; it needs 7)." in html

@@ -179,3 +179,49 @@ def test_catch_up_pages_are_the_learners_own(learners):
     idle_client.post("/catch-up/shift/")
     learners["keen"][1].post("/catch-up/shift/undo/")
     assert Pause.objects.filter(user=idle, kind="shift").exists()
+
+
+def test_a_shift_is_visible_in_history(learners):
+    user, client = learners["idle"]
+    client.post("/catch-up/shift/")
+    html = client.get("/history/?month=2026-11").content.decode()
+    assert html.count(">shifted<") == 9  # 2026-11-01..09 of the shifted 2026-10-11..11-09
+    assert "On 2026-11-10 the rest of the plan was shifted 30 days later" in html
+
+
+def burndown_figure(client):
+    import json
+
+    html = client.get("/dashboard/").content.decode()
+    found = re.search(r'<script id="fig-burndown" type="application/json">(.*?)</script>', html, re.S)
+    return html, json.loads(found.group(1))
+
+
+def test_the_burn_down_for_each_of_the_three(learners):
+    html, figure = burndown_figure(learners["idle"][1])
+    assert "No forecast: nothing was done in the last 14 active days." in html
+    assert figure["layout"]["xaxis"]["range"] == ["2026-10-10", "2027-04-12"]  # day 0 to the plan's end and a margin
+    assert not any(a["text"].startswith("◆") for a in figure["layout"]["annotations"])  # milestones on hover, never as labels
+    milestones = next(t for t in figure["data"] if t["name"] == "Milestones")
+    assert milestones["x"] == ["2026-11-09", "2026-12-09", "2027-02-07", "2027-04-08"]
+    # 30 topic-days closed yesterday: 30 over the last 14 active days, 150 left → 70 days, well within the plan.
+    html, figure = burndown_figure(learners["steady"][1])
+    assert "At the pace of the last 14 active days you finish on 2027-01-19 (on time)." in html
+    assert not any(a["text"].startswith("at this pace") for a in figure["layout"]["annotations"])
+    html, _figure = burndown_figure(learners["keen"][1])
+    assert "(on time)" in html
+
+
+def test_a_shift_is_marked_on_the_burn_down(learners):
+    _user, client = learners["idle"]
+    client.post("/catch-up/shift/")
+    _html, figure = burndown_figure(client)
+    assert [a["text"] for a in figure["layout"]["annotations"] if "shifted" in a["text"]] == ["shifted +30 d"]
+    assert figure["layout"]["xaxis"]["range"][1] == "2027-05-13"  # the plan's end moved 30 days (2027-05-08), and a margin
+
+
+@pytest.mark.parametrize("days, text", [(1, "1 day late"), (59, "59 days late"), (60, "2 months late"), (800, "2.2 years late")])
+def test_how_late_is_said(days, text):
+    from apps.dashboard.figures import late_text
+
+    assert late_text(days) == text
