@@ -4,20 +4,26 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test bench faults lint lock clean
+.PHONY: install install-dev run test bench faults lint lock clean
 
-install: $(VENV)/.installed
+# `make run` installs what Cadence runs with; the test tools come with `make test` (install-dev).
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed
 
-# Re-installs only when the pinned requirements change; idempotent otherwise.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	@if [ ! -x $(PY) ]; then \
-	  python="$${PYTHON:-$$(bin/find-python)}" || exit 1; \
-	  echo "Creating $(VENV) with $$python"; \
-	  "$$python" -m venv $(VENV) || { echo "Could not create a virtualenv: install the venv module for $$python (e.g. apt-get install python3-venv)"; exit 1; }; \
-	fi
+$(VENV)/bin/python:
+	@python="$${PYTHON:-$$(bin/find-python)}" || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV) || { echo "Could not create a virtualenv: install the venv module for $$python (e.g. apt-get install python3-venv)"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Each re-installs only when its pinned requirements change; idempotent otherwise.
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -25,20 +31,20 @@ run: install
 	$(PY) manage.py bootstrap
 	PORT=$(PORT) bin/run-all
 
-test: install
+test: install-dev
 	bin/test
 
 # Benchmarks (PostgreSQL, Redis, wrk): BENCH_USERS=10000 by default; writes bench/results/latest.json.
-bench: install
+bench: install-dev
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
 # Fault tests: real processes broken on purpose (a killed worker, two beats, Redis and PostgreSQL down, SMTP refusing),
 # and the property-based tests (generated input to the forms, the importer and every route) at full length.
-faults: install
+faults: install-dev
 	FAULTS_FULL=1 bin/test tests/faults tests/test_properties.py tests/security/test_any_request.py
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 
 # Regenerate the pinned files from pyproject.toml's ranges in a scratch virtualenv.

@@ -5,6 +5,7 @@ var/, a file-system Celery broker, and e-mail written to files under var/mail/. 
 DATABASE_URL and REDIS_URL to run on PostgreSQL and Redis.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def _embedded_secret_key() -> str:
 SECRET_KEY = env_str("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes={"http", "https"}).rstrip("/")
+# With no SITE_URL, links in e-mails point at this machine on the port `make run` serves (PORT).
+SITE_URL = env_url("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}", schemes={"http", "https"}).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
 

@@ -44,3 +44,20 @@ def test_helpers(monkeypatch):
 def test_the_tests_run_on_postgresql_when_ci_says_so():
     if os.environ.get("CI"):
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.mark.parametrize("extra, site", [({"PORT": "9000"}, "http://127.0.0.1:9000"), ({}, "http://127.0.0.1:8000"),
+                                         ({"PORT": "9000", "SITE_URL": "https://cadence.example/"}, "https://cadence.example")])
+def test_without_a_site_url_e_mail_links_follow_the_port(extra, site):
+    """`PORT=9000 make run` once left every link in e-mails pointing at :8000."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "SITE_URL")} | extra | {"DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"],
+                         env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == site, out.stderr[-500:]
+
+
+def test_make_run_installs_only_what_cadence_runs_with():
+    dry = subprocess.run(["make", "-n", "-W", "requirements.txt", "install"], cwd=settings.BASE_DIR, capture_output=True, text=True)
+    assert "-r requirements.txt" in dry.stdout and "requirements-dev.txt" not in dry.stdout
+    run = subprocess.run(["make", "-n", "run"], cwd=settings.BASE_DIR, capture_output=True, text=True)
+    assert "requirements-dev.txt" not in run.stdout
