@@ -51,7 +51,8 @@ def test_the_tests_run_on_postgresql_when_ci_says_so():
 def test_without_a_site_url_e_mail_links_follow_the_port(extra, site):
     """`PORT=9000 make run` once left every link in e-mails pointing at :8000."""
     env = {k: v for k, v in os.environ.items() if k not in ("PORT", "SITE_URL")} | extra | {"DJANGO_SETTINGS_MODULE": "config.settings"}
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"],
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    out = subprocess.run([sys.executable, "-c", code],
                          env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == site, out.stderr[-500:]
 
