@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.jsoninput import Field
 from apps.core.validators import http_only, sane_date
-from apps.curriculum.models import Plan
+from apps.curriculum.models import Plan, minutes_between
 from apps.progress.models import CheckIn, Enrollment, TopicNote, TopicProgress, timezone_choices
 from apps.progress.summary import learner_slots, slot_key
 
 MAX_NOTE = 20_000
 DAY_MINUTES = 24 * 60
+MAX_SLOT_MINUTES = 12 * 60
 
 # The shape of a check-in and a topic's status in JSON, for the API and for a learner's document alike.
 CHECKIN_JSON = {
@@ -85,7 +86,29 @@ class SlotOverridesForm(forms.Form):
                 self.add_error(f"{key}-start", _("Give the slot a start and an end, or tick “Not for me”."))
             elif start == end:
                 self.add_error(f"{key}-end", _("A slot must end at a different time than it starts."))
+            elif minutes_between(start, end) > MAX_SLOT_MINUTES:
+                self.add_error(f"{key}-end", _(
+                    "%(start)s–%(end)s would last %(hours)s hours: a slot is at most 12 hours. A slot ending after "
+                    "midnight (such as 22:00–01:00) is fine and counts on the day it starts."
+                ) % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "hours": minutes_between(start, end) // 60})
+        self._check_overlaps(cleaned)
         return cleaned
+
+    def _check_overlaps(self, cleaned):
+        """Two slots of the same days (weekdays, or the weekend) may not overlap."""
+        spans = []
+        for slot in self.plan_slots:
+            key = slot_key(slot.days, slot.number)
+            start, end = cleaned.get(f"{key}-start"), cleaned.get(f"{key}-end")
+            if cleaned.get(f"{key}-off") or start is None or end is None or self.has_error(f"{key}-end") or start == end:
+                continue
+            first = start.hour * 60 + start.minute
+            spans.append((slot.days, first, first + minutes_between(start, end), key, slot))
+        for i, (days, first, last, key, _slot) in enumerate(spans):
+            for other_days, other_first, other_last, _other_key, other in spans[:i]:
+                if days == other_days and first < other_last and other_first < last:
+                    self.add_error(f"{key}-start", _("This slot overlaps slot %(number)s (%(activity)s).") % {
+                        "number": other.number, "activity": other.activity})
 
     def overrides(self) -> dict:
         found = {}

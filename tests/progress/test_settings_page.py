@@ -1,6 +1,8 @@
 """The settings page: plan, day 1, timezone, language and the learner's own slot times, each only
 the learner's own. Slots at the plan's times are not stored: only what differs from the plan."""
 
+from datetime import date
+
 import pytest
 
 from apps.progress.learner import Learner
@@ -93,3 +95,27 @@ def test_with_no_plan_at_all_there_is_a_clear_empty_state(client, charlie, no_pl
     client.force_login(charlie)
     response = client.get("/")
     assert response.status_code == 200 and "No plan yet" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "times, message",
+    [
+        ({"slots-weekday-2-start": "13:00", "slots-weekday-2-end": "12:00"}, "13:00–12:00 would last 23 hours"),
+        ({"slots-weekday-1-start": "06:00", "slots-weekday-1-end": "12:30"}, "This slot overlaps slot 1"),  # into 12:00-13:00
+        ({"slots-weekend-1-start": "13:00", "slots-weekend-1-end": "15:00"}, "overlaps slot"),
+    ],
+)
+def test_slot_times_that_make_no_day_are_refused(alice_client, alice, times, message):
+    before = Enrollment.objects.filter(pk=alice.enrollment.pk).values().get()
+    response = alice_client.post("/settings/", form_data(alice, **times))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Enrollment.objects.filter(pk=alice.enrollment.pk).values().get() == before
+
+
+def test_a_slot_crossing_midnight_counts_on_the_day_it_starts(alice_client, alice, frozen):
+    response = alice_client.post("/settings/", form_data(alice, **{"slots-weekday-3-start": "22:00", "slots-weekday-3-end": "01:00"}))
+    assert response.status_code == 302
+    slot = Learner.load(alice).slot_on(date(2026, 11, 10), 3)
+    assert slot.minutes == 180
+    html = alice_client.get("/").content.decode()
+    assert "/ 5 h</dd>" in html  # today: 1 h + 1 h + 3 h planned, all on the day the slot starts
