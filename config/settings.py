@@ -217,6 +217,7 @@ SECURE_CSP = {
 HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx gets the token from the page, never from the cookie
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"  # the site's own 403 page, in the learner's language
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 X_FRAME_OPTIONS = "DENY"

@@ -40,3 +40,4 @@ urlpatterns = [
 
 handler404 = "apps.core.views.not_found"
 handler500 = "apps.core.views.server_error"
+handler403 = "apps.core.views.forbidden"

@@ -59,6 +59,21 @@ def not_found(request, exception):
     return page_not_found(request, exception)
 
 
+def forbidden(request, exception=None):
+    """403 in the site's style and the learner's language (also the CSRF failure view)."""
+    from django.shortcuts import render
+
+    if _api(request):
+        return JsonResponse({"errors": {"permission": ["Not allowed."]}}, status=403)
+    return render(request, "403.html", {"csrf": False}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    from django.shortcuts import render
+
+    return render(request, "403.html", {"csrf": True}, status=403)
+
+
 def server_error(request):
     """Django's 500 handler: a database that cannot be reached is a 503 with a plain page, not a traceback
     (and for the JSON API, a JSON error either way)."""

@@ -137,9 +137,17 @@ def day(request, learner, on):
     day_ = _parse_date(on)
     if day_ == learner.today:
         return redirect("progress:today")
-    if day_ > learner.today or day_ < learner.enrollment.start_date:
-        raise Http404("Only dates from your plan's start until today have a page")
-    return _day_page(request, learner, learner.day_on(day_))
+    if day_ < learner.enrollment.start_date or day_.year > LAST_YEAR:
+        raise Http404("Only dates of your plan have a page")
+    summary = learner.day_on(day_)
+    if day_ > learner.today:
+        # A preview of a day to come: its planned topics and slots, nothing to check in yet.
+        if summary.state not in ("active", "paused"):
+            raise Http404("The plan is over by then")
+        for topic in summary.topics:
+            topic.status = None  # copies: no status buttons on a day that has not come
+        return render(request, "progress/today.html", {"day": summary, "is_today": False, "preview": True})
+    return _day_page(request, learner, summary)
 
 
 @require_POST

@@ -29,8 +29,8 @@ def test_a_past_day_page_lets_a_check_in_be_edited(alice_client, alice, frozen):
     assert CheckIn.objects.get(user=alice).minutes == 40
 
 
-def test_future_and_pre_plan_days_have_no_page(alice_client, frozen):
-    assert alice_client.get("/day/2026-11-11/").status_code == 404
+def test_pre_plan_days_have_no_page_and_future_ones_a_preview(alice_client, frozen):
+    assert "Preview" in alice_client.get("/day/2026-11-11/").content.decode()  # tests/progress/test_preview_and_error_pages.py
     assert alice_client.get("/day/2026-10-31/").status_code == 404
     assert alice_client.get("/day/not-a-date/").status_code == 404
     assert alice_client.get("/day/2026-11-10/").status_code == 302  # today is the Today page
