@@ -50,7 +50,7 @@ def check(request, learner, check_id):
     else:
         status = 400
     if request.htmx:
-        return render(request, "milestones/_check.html", {"check": row, "errors": form.errors}, status=status)
+        return render(request, "milestones/_check.html", {"check": row, "errors": form.errors, "saved": status == 200}, status=status)
     if status == 400:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
     return redirect("milestones:list")

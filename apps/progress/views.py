@@ -309,7 +309,7 @@ def project(request, learner, item_id):
         item.done, item.link = bool(request.POST.get("done")), request.POST.get("link", "")
         status = 400
     if request.htmx:
-        return render(request, "progress/_project_row.html", {"item": item, "errors": form.errors}, status=status)
+        return render(request, "progress/_project_row.html", {"item": item, "errors": form.errors, "saved": status == 200}, status=status)
     if status == 400:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
     return redirect(next_url(request, reverse("progress:today")))
