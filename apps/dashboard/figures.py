@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.core.templatetags.cadence import minutes_text
 from apps.dashboard.charts import Burndown, HeatDay, PhaseProgress, Week
 
 ACCENT = "#2f6f4f"
@@ -27,6 +28,15 @@ BASE_LAYOUT = {
     "font": {"family": "system-ui, sans-serif", "size": 12},
     "legend": {"orientation": "h", "y": -0.18},
     "hovermode": "x unified",
+}
+
+
+# Dates on axes and in hovers as numbers (2027-01, 01-15), not month names, so that no chart speaks
+# English in the Chinese UI (plotly.js would need its locale bundles for that).
+DAY = 86_400_000
+DATE_AXIS = {
+    "type": "date", "hoverformat": "%Y-%m-%d",
+    "tickformatstops": [{"dtickrange": [None, 28 * DAY], "value": "%m-%d"}, {"dtickrange": [28 * DAY, None], "value": "%Y-%m"}],
 }
 
 
@@ -115,7 +125,7 @@ def burndown_figure(b: Burndown, *, phase_ends: list, milestones: list[tuple[int
     return _figure(
         data, shapes=shapes, annotations=annotations, height=380,
         yaxis={"title": {"text": _("Topic-days remaining")}, "rangemode": "tozero"},
-        xaxis={"type": "date", "range": [dates[0], right.isoformat()]},
+        xaxis={**DATE_AXIS, "range": [dates[0], right.isoformat()]},
     )
 
 
@@ -132,19 +142,20 @@ def _paused_spans(b: Burndown):
 
 
 def hours_figure(weeks: list[Week], slot_labels: dict[str, str]) -> dict:
+    hours_hover = _("%(value)s h") % {"value": "%{y}"}  # "%{y} 小时" in Chinese
     x = _dates(w.start for w in weeks)
     data = [
         {"type": "bar", "x": x, "y": [round(w.logged.get(key, 0) / 60, 2) for w in weeks], "name": label,
-         "marker": {"color": SLOT_COLOURS[i % len(SLOT_COLOURS)]}, "hovertemplate": "%{y} h<extra>" + label + "</extra>"}
+         "marker": {"color": SLOT_COLOURS[i % len(SLOT_COLOURS)]}, "hovertemplate": hours_hover + "<extra>" + label + "</extra>"}
         for i, (key, label) in enumerate(slot_labels.items())
     ]
     data.append({
         "type": "scatter", "x": x, "y": [round(w.planned_total / 60, 2) for w in weeks], "name": _("Planned"),
         "mode": "lines+markers", "line": {"color": MUTED, "dash": "dot"},
-        "hovertemplate": "%{y} h<extra>" + _("Planned") + "</extra>",
+        "hovertemplate": hours_hover + "<extra>" + _("Planned") + "</extra>",
     })
     return _figure(data, barmode="stack", height=320, yaxis={"title": {"text": _("Hours per week")}},
-                   xaxis={"type": "date"})
+                   xaxis=DATE_AXIS)
 
 
 def heatmap_figure(grid: list[list[HeatDay]]) -> dict:
@@ -157,10 +168,10 @@ def heatmap_figure(grid: list[list[HeatDay]]) -> dict:
             "xgap": 2, "ygap": 2}
     data = [
         {**cell, "z": minutes, "colorscale": [[0, "#e8efe9"], [0.25, "#a7d8bd"], [0.6, "#5fb98a"], [1, "#2f6f4f"]],
-         "zmin": 0, "colorbar": {"title": {"text": "min"}, "thickness": 10}},
+         "zmin": 0, "colorbar": {"title": {"text": _("min")}, "thickness": 10}},
         {**cell, "z": paused, "colorscale": [[0, "#c9c9cc"], [1, "#c9c9cc"]], "showscale": False, "name": _("Paused")},
     ]
-    return _figure(data, hovermode="closest", height=230, yaxis={"autorange": "reversed"}, xaxis={"type": "date"})
+    return _figure(data, hovermode="closest", height=230, yaxis={"autorange": "reversed"}, xaxis=DATE_AXIS)
 
 
 def _cell_text(day: HeatDay) -> str:
@@ -168,7 +179,7 @@ def _cell_text(day: HeatDay) -> str:
         return f"{day.date:%Y-%m-%d} · " + _("paused")
     if day.state in ("before", "future"):
         return f"{day.date:%Y-%m-%d}"
-    return f"{day.date:%Y-%m-%d} · {day.minutes} min"
+    return f"{day.date:%Y-%m-%d} · " + minutes_text(day.minutes)
 
 
 def phase_figure(rows: list[PhaseProgress]) -> dict:

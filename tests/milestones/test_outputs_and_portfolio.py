@@ -65,7 +65,7 @@ def test_a_public_portfolio_shows_only_outputs_and_milestone_states(alice_client
     public = client.get(f"/p/{token}/")
     html = public.content.decode()
     assert public.status_code == 200
-    assert "Gradient descent, by hand" in html and "upcoming" in html
+    assert "Gradient descent, by hand" in html and "Upcoming" in html
     assert "alice" not in html and "private-note-xyz" not in html and "Log out" not in html
     alice_client.post("/portfolio/share/", {"action": "revoke"})
     assert client.get(f"/p/{token}/").status_code == 404

@@ -4,6 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from apps.core.markdown import render_markdown
 
@@ -18,12 +19,16 @@ def markdown(text):
 
 @register.filter
 def hours(minutes):
-    """90 → '1 h 30 min'; 45 → '45 min'."""
+    """90 → '1 h 30 min'; 45 → '45 min' ('1 小时 30 分钟' in Chinese)."""
     minutes = int(minutes or 0)
     h, m = divmod(minutes, 60)
     if h and m:
-        return f"{h} h {m} min"
-    return f"{h} h" if h else f"{m} min"
+        return _("%(h)s h %(m)s min") % {"h": h, "m": m}
+    return _("%(value)s h") % {"value": h} if h else minutes_text(m)
+
+
+def minutes_text(minutes: int) -> str:
+    return _("%(value)s min") % {"value": minutes}
 
 
 @register.filter
