@@ -40,8 +40,12 @@ class OutputForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("block") or cleaned.get("topic") or cleaned.get("project")):
+        block, topic, project = cleaned.get("block"), cleaned.get("topic"), cleaned.get("project")
+        if not (block or topic or project):
             raise forms.ValidationError(_("Attach it to a block, a topic or a practice project."))
+        blocks = {x.block_id for x in (topic, project) if x is not None} | ({block.pk} if block else set())
+        if len(blocks) > 1:
+            raise forms.ValidationError(_("The block, topic and practice project must be of the same block."))
         return cleaned
 
 

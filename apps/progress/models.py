@@ -27,12 +27,16 @@ _TIMEZONES: set[str] = set()
 
 def _timezones() -> set[str]:
     if not _TIMEZONES:
-        _TIMEZONES.update(available_timezones())
+        _TIMEZONES.update(available_timezones() - NOT_PLACES)
     return _TIMEZONES
 
 
+NOT_PLACES = {"localtime", "Factory", "posixrules"}  # names in the tz database that are no place a learner lives
+
+
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(_timezones())]
+    """Area/City names (and UTC): the list a learner picks from, without the database's odd entries."""
+    return [(name, name) for name in sorted(_timezones()) if "/" in name or name == "UTC"]
 
 
 class Enrollment(models.Model):

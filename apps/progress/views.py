@@ -364,7 +364,7 @@ def note(request, learner, key):
         return redirect(next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
     saved = services.save_note(user=request.user, topic=topic, text=form.cleaned_data["text"])
     if request.htmx:
-        return render(request, "progress/_note_status.html", {"note": saved})
+        return render(request, "progress/_note_status.html", {"note": saved, "tz": learner.enrollment.tz})
     return redirect(next_url(request, reverse("progress:block", args=[learner.plan.slug, topic.block.number])))
 
 
@@ -472,7 +472,7 @@ def history(request, learner):
             "shifts": [
                 {"made": p.made, "days": (p.end - p.start).days + 1} for p in schedule.pauses if p.shift and p.end is not None
             ],
-            "checkins": [{"row": c, "note": notes.get(c.id, "")} for c in checkins],
+            "checkins": [{"row": c, "note": notes.get(c.id, ""), "slot": summary.slot(c.local_date, c.slot)} for c in checkins],
             "previous_month": previous_month if previous_month >= schedule.start.replace(day=1) else None,
             "next_month": next_month if next_month <= today_ else None,
             "week_rows": _weekly_minutes(summary, today_),

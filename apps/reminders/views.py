@@ -23,6 +23,7 @@ from apps.progress import services as progress_services
 from apps.progress.forms import CheckInForm
 from apps.progress.http import with_learner
 from apps.progress.learner import Learner
+from apps.progress.models import CheckIn
 from apps.reminders import calendar, services
 from apps.reminders.forms import ReminderSettingsForm
 from apps.reminders.mail import read_link
@@ -58,7 +59,8 @@ def checkin(request, token):
     slot = learner.slot_on(local_date, slot_number)
     context = {"learner": learner, "local_date": local_date, "slot": slot, "token": token}
     if request.method == "GET":
-        return render(request, "reminders/checkin.html", context)
+        existing = CheckIn.objects.filter(user=user, local_date=local_date, slot=slot_number).first()
+        return render(request, "reminders/checkin.html", context | {"existing": existing})
     form = CheckInForm(
         {"date": local_date.isoformat(), "slot": slot_number, "status": "done", "minutes": request.POST.get("minutes", "")},
         learner=learner,

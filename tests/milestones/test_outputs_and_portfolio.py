@@ -32,9 +32,14 @@ def test_an_output_on_a_practice_project_shows_on_that_block(alice_client, alice
 @pytest.mark.parametrize(
     "data, message",
     [({"url": "javascript:alert(1)"}, "Enter a valid URL"), ({"url": "ftp://x.example/a"}, "http"), ({"block": ""}, "Attach it"),
-     ({"kind": "poem"}, "Select a valid choice"), ({"title": ""}, "required")],
+     ({"kind": "poem"}, "Select a valid choice"), ({"title": ""}, "required"),
+     # block 2 and a topic of block 1 at once
+     ({"topic": "__topic_1_1__"}, "must be of the same block")],
 )
 def test_bad_outputs_are_refused(alice_client, alice, frozen, data, message):
+    from apps.curriculum.models import Topic
+
+    data = {k: (Topic.objects.get(plan__slug="llm", key="1.1").pk if v == "__topic_1_1__" else v) for k, v in data.items()}
     response = add_output(alice_client, **data)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Output.objects.exists()
