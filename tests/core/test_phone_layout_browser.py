@@ -1,0 +1,54 @@
+"""On a phone every page fits: no sideways scroll on any page at 360 px, in English and in Chinese; the
+header is one short line and the pages are reached from a bottom tab bar (Today / Dashboard / Plan /
+More). Screenshots of each page are saved under the test's tmp folder."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.curriculum.models import Topic
+from apps.progress.models import CheckIn, TopicProgress
+from apps.progress.services import enroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-Passphrase-9"
+PAGES = [
+    "/", "/dashboard/", "/plan/llm/", "/plan/llm/blocks/1/", "/plan/llm/blocks/20/", "/plan/llm/resources/", "/plan/llm/milestones/",
+    "/history/", "/notes/?q=SVD", "/resources/", "/milestones/", "/outputs/", "/portfolio/",
+    "/settings/", "/settings/reminders/", "/catch-up/shift/", "/day/{past}/", "/day/{future}/", "/no/such/page/",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_page_scrolls_sideways_at_360_px(browser, live_server, plan, django_user_model, tmp_path, language):
+    user = django_user_model.objects.create_user("narrow", password=PASSWORD, is_staff=True)
+    today = timezone.localdate()
+    enroll(user=user, plan=plan, start_date=today - timedelta(days=20), timezone="UTC", language=language)
+    TopicProgress.objects.create(user=user, topic=Topic.objects.get(plan=plan, key="1.1"), status="done", closed_on=today)
+    CheckIn.objects.create(user=user, local_date=today - timedelta(days=1), slot=1, status="done", minutes=105, note="**SVD** 笔记")
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "/accounts/login/"
+    page.fill("input[name=username]", "narrow")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    expect(page.locator("nav.tabbar")).to_be_visible()
+    assert page.locator("header.site-header").bounding_box()["height"] <= 60
+
+    for path in PAGES:
+        path = path.format(past=(today - timedelta(days=2)).isoformat(), future=(today + timedelta(days=3)).isoformat())
+        page.goto(live_server.url + path)
+        page.screenshot(path=str(tmp_path / f"{language}-{path.strip('/').replace('/', '_') or 'today'}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        expect(page.locator("nav.tabbar")).to_be_visible()
+
+    # "More" opens the rest, above the tab bar.
+    page.goto(live_server.url + "/")
+    page.locator("nav.tabbar summary").click()
+    menu = page.locator("nav.tabbar .more-menu")
+    expect(menu.get_by_role("link", name="History" if language == "en" else "历史")).to_be_visible()
+    box = menu.bounding_box()
+    assert box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    page.close()
