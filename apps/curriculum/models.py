@@ -17,6 +17,9 @@ class Plan(models.Model):
     period = models.CharField(max_length=200, blank=True)
     total_days = models.PositiveIntegerField()
     advice = models.JSONField(default=list, blank=True)
+    updated = models.CharField(max_length=50, blank=True, help_text="The plan's own 'last updated' line, as written.")
+    route = models.JSONField(default=list, blank=True, help_text="The route overview's steps, in order.")
+    mindset = models.JSONField(default=list, blank=True, help_text="The mindset section's lines.")
     imported_at = models.DateTimeField(auto_now=True)
     # Bumped by every import, every save of this row and every change to the plan's rows
     # (apps.curriculum.signals), so each process knows when its cached copy of the plan

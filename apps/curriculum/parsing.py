@@ -104,13 +104,18 @@ MILESTONE = re.compile(
 META_LABELS = {
     "作者": "author", "author": "author", "目标": "goal", "goal": "goal",
     "周期": "period", "period": "period", "duration": "period",
+    "最后更新": "updated", "更新": "updated", "更新日期": "updated", "last updated": "updated", "updated": "updated",
 }
+# A route overview's steps: the labelled nodes of a mermaid graph ("A[Python基础] --> B[机器学习基础]"), in order.
+ROUTE_NODE = re.compile(r"\b\w{1,20}\s*[\[(]{1,2}([^\[\]()]{1,100})[\])]{1,2}")
 
 SECTION_NAMES = {
     "resources": ("学习资源", "资源", "resources", "learning resources", "recommended resources"),
     "rhythm": ("每日学习节奏", "学习节奏", "daily rhythm", "daily schedule", "rhythm"),
     "milestones": ("阶段性里程碑", "里程碑", "milestones"),
     "advice": ("学习建议", "建议", "advice", "learning advice", "tips", "study tips"),
+    "route": ("学习路线概览", "学习路线", "路线概览", "route overview", "learning route", "roadmap", "route"),
+    "mindset": ("学习心态", "心态", "mindset", "learning mindset"),
 }
 RESOURCE_KINDS = {
     "paper": ("必读论文", "论文", "papers", "paper", "must-read papers"),
@@ -138,6 +143,7 @@ def _lookup(text: str, names: dict[str, tuple[str, ...]], *, prefix: bool = Fals
     parenthesised aside such as （周一至周五）; with prefix, '学习资源推荐' is '学习资源'."""
     key = text.strip().strip("*：:").strip().lower()
     key = re.sub(r"[（(].*?[）)]", "", key).strip()
+    key = re.sub(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,3})[、.．]\s*", "", key)  # "一、学习路线概览", "1. Route"
     for name, spellings in names.items():
         if key in spellings or (prefix and key.startswith(spellings)):
             return name
@@ -206,6 +212,7 @@ def parse_markdown(text: str) -> dict:
     """Plan data from Markdown text; raises PlanFileError listing every problem found."""
     plan = {
         "title": "", "author": "", "goal": "", "period": "",
+        "updated": "", "route": [], "mindset": [],
         "phases": [], "resources": [], "milestones": [], "rhythm": [], "advice": [],
         "_phase_table": [], "_line": 1,
     }
@@ -222,9 +229,14 @@ def parse_markdown(text: str) -> dict:
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip()
         stripped = line.strip()
-        if fence is not None:  # inside a ``` block (a mermaid chart, code): nothing there is plan text
+        if fence is not None:  # inside a ``` block (a mermaid chart, code): only a route overview's graph is read
             if stripped.startswith(fence):
                 fence = None
+            elif st.section == "route":
+                for label in ROUTE_NODE.findall(stripped):
+                    label = label.strip()
+                    if label and label not in plan["route"]:
+                        plan["route"].append(label)
             continue
         if stripped.startswith(("```", "~~~")):
             fence = stripped[:3]
@@ -246,6 +258,12 @@ def parse_markdown(text: str) -> dict:
 
         if st.section is None and stripped.startswith(">"):
             _meta_line(stripped.lstrip(">").strip(), plan)
+            continue
+        if st.section == "mindset":
+            text = stripped.lstrip(">").strip()
+            item = _list_item(text)
+            if (item is not None or text) and not re.fullmatch(r"[-*_]{3,}", text):
+                plan["mindset"].append(_strip_markup(item if item is not None else text))
             continue
         if st.block is not None:
             _block_line(line, number, st, problems)

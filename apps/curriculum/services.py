@@ -48,6 +48,7 @@ def save_plan(data: dict, *, slug: str, replace: bool = False) -> Plan:
     fields = {
         "title": data["title"], "author": data.get("author", ""), "goal": data.get("goal", ""),
         "period": data.get("period", ""), "total_days": data["total_days"], "advice": data.get("advice", []),
+        "updated": data.get("updated", ""), "route": data.get("route", []), "mindset": data.get("mindset", []),
     }
     if plan is None:
         plan = Plan.objects.create(slug=slug, **fields)
@@ -216,7 +217,15 @@ def _save_resources(plan: Plan, resources: list[dict], block_rows: dict) -> None
             row.topics.set(found)
 
 
-STOP_WORDS = {"the", "and", "into", "with", "from", "deep", "learning", "language", "processing", "need", "your", "course"}
+STOP_WORDS = {"the", "and", "into", "with", "from", "deep", "learning", "language", "processing", "need", "your", "course",
+              "stanford", "face", "hugging", "speech", "dive"}
+# Words a plan's text may use for what a resource is about, in the other language or in its field's
+# own terms: "Speech and Language Processing" is an NLP book, DeepSpeed is for distributed training.
+ALIASES = {
+    "language processing": ("NLP",), "deep learning": ("深度学习",), "深度学习": ("深度学习",),
+    "deepspeed": ("分布式", "distributed"), "megatron": ("分布式", "distributed"), "vllm": ("部署", "serving", "vLLM"),
+    "rlhf": ("RLHF",), "scaling": ("scaling",),
+}
 
 
 def default_links(resource: dict, blocks, topics) -> tuple[list[Block], list[Topic]]:
@@ -224,9 +233,18 @@ def default_links(resource: dict, blocks, topics) -> tuple[list[Block], list[Top
     names it, else a topic or block whose points or projects mention it. Names tried: the title (without
     《》 or a version suffix such as -3), the note, then their longer Latin words."""
     title = re.sub(r"[《》]|-\d+$", "", resource["title"]).strip()
+    text = f"{resource['title']} {resource.get('note', '')}"
     needles = [n for n in (title, resource.get("note", "").strip()) if len(n) >= 2]
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", f"{resource['title']} {resource.get('note', '')}")
+    # Latin words of 4 letters or more, and acronyms (NLP); a plural also as its singular (Transformers).
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]{3,}|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])", text)
+    words += [w[:-1] for w in words if len(w) > 4 and w.endswith("s")]
     needles += [w for w in words if w.lower() not in STOP_WORDS and w not in needles]
+    for phrase, also in ALIASES.items():
+        if phrase in text.lower():
+            needles += [a for a in also if a not in needles]
+    # Runs of Chinese characters, and their 4-character pieces ("动手学深度学习" → "深度学习").
+    for run in re.findall(r"[\u4e00-\u9fff]{4,30}", text):
+        needles += [run[i:i + 4] for i in range(len(run) - 3) if run[i:i + 4] not in needles]
     blocks, topics = list(blocks), list(topics)
     for needle in needles:
         hit = [b for b in blocks if needle.lower() in b.title.lower()]
@@ -316,6 +334,9 @@ def plan_to_dict(plan: Plan) -> dict:
             for s in plan.slots.all()
         ],
         "advice": list(plan.advice),
+        "updated": plan.updated,
+        "route": list(plan.route),
+        "mindset": list(plan.mindset),
     }
 
 

@@ -4,7 +4,7 @@ Every problem is collected (not just the first) and named by its Markdown line, 
 path when the data came from JSON, so a person can fix a file in one pass.
 
 The data shape (`export_plan` prints it; `import_plan` reads it back):
-    {"slug","title","total_days","author","goal","period",
+    {"slug","title","total_days","author","goal","period","updated","route":[…],"mindset":[…],
      "phases":[{"number","title","start_day","end_day","summary","output",
         "blocks":[{"number","title","start_day","end_day","goal",
            "topics":[{"key","title","start_day","end_day","days","points":[…]}],
@@ -158,7 +158,7 @@ def _check_lengths(plan: dict, problems: list[str]) -> None:
                 if isinstance(value, str) and len(value) > limit:
                     problems.append(f"{_where(part, path)}: {name}[{index}] has {len(value):,} characters; at most {limit:,}")
 
-    check(plan, "plan", models.Plan, ("title", "author", "goal", "period"))
+    check(plan, "plan", models.Plan, ("title", "author", "goal", "period", "updated"))
     item_lists = [(name, models.BlockItem) for name in ("projects", "choices", "deliverables")]
     for p_index, phase in enumerate(plan["phases"]):
         check(phase, f"phases[{p_index}]", models.Phase, ("title", "summary", "output"))
@@ -296,6 +296,9 @@ def from_json(text: str) -> dict:
         "period": _text(r, doc, "period", "plan", required=False),
         "phases": [], "resources": [], "milestones": [], "rhythm": [],
         "advice": _strings(r, doc, "advice", "plan"),
+        "updated": _text(r, doc, "updated", "plan", required=False),
+        "route": _strings(r, doc, "route", "plan"),
+        "mindset": _strings(r, doc, "mindset", "plan"),
     }
     block_number = 0
     for p_path, p in r.items(doc, "phases", "", required=True):

@@ -13,7 +13,11 @@ def overview(request, slug):
     phases = plan.phases.prefetch_related(
         Prefetch("blocks", queryset=Block.objects.annotate(topic_count=Count("topics")).order_by("number"))
     )
-    return render(request, "curriculum/overview.html", {"plan": plan, "phases": phases})
+    slots = list(plan.slots.all())
+    return render(request, "curriculum/overview.html", {
+        "plan": plan, "phases": phases,
+        "weekday_slots": [s for s in slots if s.days == "weekday"], "weekend_slots": [s for s in slots if s.days == "weekend"],
+    })
 
 
 @require_GET

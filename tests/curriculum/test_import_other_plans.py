@@ -13,6 +13,8 @@ def test_it_imports_an_english_plan():
     call_command("import_plan", str(PLANS / "english-42.md"), slug="data")
     plan = Plan.objects.get(slug="data")
     assert (plan.title, plan.author, plan.total_days) == ("Six-Week Data Engineering Sprint", "Test Author", 42)
+    assert (plan.updated, plan.route) == ("2026-01-05", ["SQL", "Python pipelines", "Warehouses"])
+    assert plan.mindset == ["Six weeks go fast:", "Focus: one thing at a time", "Rhythm: a little every day"]
     phases = list(plan.phases.all())
     assert [(p.title, p.start_day, p.end_day, p.summary) for p in phases] == [
         ("Foundations", 1, 14, "SQL and Python"),

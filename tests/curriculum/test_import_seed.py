@@ -29,6 +29,22 @@ def test_it_uses_the_file_name_as_slug_and_reads_the_header(seed):
     assert seed.goal == "从Java后端工程师 → 大模型算法工程师"
     assert seed.period == "180天（约6个月）"
     assert seed.total_days == 180
+    assert seed.updated == "2024-10-21"
+
+
+def test_it_reads_the_route_overview_and_the_mindset(seed):
+    assert seed.route == ["Python基础", "机器学习基础", "深度学习", "大模型原理", "大模型微调", "大模型应用"]
+    assert seed.mindset[:3] == ["从Java后端到算法工程师是一次跨越，需要：", "耐心：算法需要时间沉淀", "坚持：180天不间断学习"]
+    assert "工程思维：将算法与工程结合" in seed.mindset
+
+
+def test_the_overview_shows_every_part_of_the_plan(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("reader"))
+    html = client.get(f"/plan/{seed.slug}/").content.decode()
+    assert "By 哦，我的朋友 · last updated 2024-10-21" in html
+    assert '<ol class="route"><li>Python基础</li><li>机器学习基础</li>' in html
+    assert "06:00–07:00 阅读论文/技术博客" in html and "09:00–12:00 系统学习新知识" in html  # the daily rhythm
+    assert "耐心：算法需要时间沉淀" in html
 
 
 def test_it_has_five_phases_with_their_table_rows(seed):
@@ -116,3 +132,15 @@ def test_it_has_the_daily_rhythm(seed):
 def test_it_has_five_pieces_of_advice(seed):
     assert len(seed.advice) == 5
     assert seed.advice[2] == "输出驱动：写博客、做分享"
+
+
+def test_every_resource_belongs_with_a_block_or_a_topic(seed):
+    from apps.curriculum.models import Resource
+
+    unlinked = [r.title for r in Resource.objects.filter(plan=seed) if not r.blocks.exists() and not r.topics.exists()]
+    assert unlinked == []
+    where = {r.title: ([b.title for b in r.blocks.all()], [t.title for t in r.topics.all()]) for r in Resource.objects.filter(plan=seed)}
+    assert where["DeepSpeed"] == ([], ["分布式训练"])
+    assert where["CS224N"] == (["NLP基础"], []) and where["《Speech and Language Processing》"] == (["NLP基础"], [])
+    assert where["CS25"] == (["Transformer架构"], []) and where["Hugging Face Transformers"] == (["Transformer架构"], [])
+    assert where["李沐《动手学深度学习》"] == (["深度学习入门"], []) and where["《Dive into Deep Learning》"] == (["深度学习入门"], [])

@@ -45,3 +45,9 @@ def test_a_server_error_page_is_styled_and_needs_no_database(rf, settings):
         response = server_error(rf.get("/"))
     html = response.content.decode()
     assert response.status_code == 500 and "Something went wrong" in html and "cadence.css" in html
+
+
+def test_today_shows_the_topics_sub_points(alice_client, frozen):
+    html = alice_client.get("/").content.decode()  # day 10: topic 2.1 线性代数
+    today = html[html.index('id="topics-h"'):]
+    assert '<ul class="points">' in today and "矩阵运算" in today
