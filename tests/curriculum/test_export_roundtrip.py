@@ -37,7 +37,8 @@ def test_markdown_to_json_to_import_to_json_is_the_same(tmp_path, source):
 def test_the_export_has_the_documented_shape():
     call_command("import_plan", str(SEED), slug="llm", stdout=io.StringIO())
     doc = export("llm")
-    assert {"slug", "title", "total_days", "phases", "resources", "milestones", "rhythm", "advice", "updated", "route", "mindset"} <= doc.keys()
+    parts = {"slug", "title", "total_days", "phases", "resources", "milestones", "rhythm", "advice", "updated", "route", "mindset"}
+    assert parts <= doc.keys()
     assert doc["updated"] == "2024-10-21" and doc["route"][0] == "Python基础" and len(doc["mindset"]) >= 5
     phase = doc["phases"][0]
     assert {"number", "title", "start_day", "end_day", "summary", "output", "blocks"} <= phase.keys()
