@@ -114,9 +114,10 @@ def export_user(user) -> dict:
                 "status": r.status,
                 "rating": r.rating,
                 "notes": r.notes,
+                **({"block": r.block.number} if r.block_id else {}),
             }
             for r in UserResource.objects.filter(user=user)
-            .select_related("resource")
+            .select_related("resource", "block")
             .order_by(F("resource__position").asc(nulls_last=True), "title", "pk")
         ],
         "milestones": [
@@ -270,9 +271,10 @@ def _parse(doc, r: Reader, plan) -> dict:
     def topic(key, path):
         if key is None:
             return None
-        if key not in topics:
-            r.problems.append(f"{path}: topic '{key}' is not in plan '{plan.slug if plan else '-'}'")
-        return topics.get(key)
+        if _text(key) not in topics:
+            r.problems.append(f"{path}: topic '{str(key)[:20]}' is not in plan '{plan.slug if plan else '-'}'")
+            return None
+        return topics[key]
 
     parsed = {"enrollment": None}
     if doc.get("enrollment") is not None:
@@ -329,7 +331,7 @@ def _parse(doc, r: Reader, plan) -> dict:
     ]
     parsed["projects"] = []
     for p, x in r.items(doc, "projects"):
-        item = items.get((x.get("block"), x.get("kind"), x.get("position")))
+        item = items.get((_number(x.get("block")), _text(x.get("kind")), _number(x.get("position"))))
         if item is None:
             r.problems.append(f"{p}: no {x.get('kind')} {x.get('position')} in block {x.get('block')} of the plan")
         parsed["projects"].append(
@@ -346,13 +348,18 @@ def _parse(doc, r: Reader, plan) -> dict:
         resource = None
         if ref is not None:
             ref = r.obj(ref, f"{p}.plan_resource") or {}
-            resource = resources.get((ref.get("kind"), ref.get("title")))
+            resource = resources.get((_text(ref.get("kind")), _text(ref.get("title"))))
             if resource is None:
                 r.problems.append(f"{p}: the plan has no {ref.get('kind')} '{ref.get('title')}'")
-        parsed["resources"].append({"resource": resource, **r.record(x, p, USER_RESOURCE_JSON)})
+        block = None
+        if x.get("block") is not None:
+            block = blocks.get(_number(x["block"]))
+            if block is None:
+                r.problems.append(f"{p}.block: no block {str(x['block'])[:20]} in the plan")
+        parsed["resources"].append({"resource": resource, **r.record(x, p, USER_RESOURCE_JSON), "block": block})
     parsed["milestones"] = []
     for p, x in r.items(doc, "milestones"):
-        item = milestone_items.get((x.get("day"), x.get("position")))
+        item = milestone_items.get((_number(x.get("day")), _number(x.get("position"))))
         if item is None:
             r.problems.append(f"{p}: the plan has no milestone item {x.get('position')} on day {x.get('day')}")
         parsed["milestones"].append(
@@ -360,13 +367,13 @@ def _parse(doc, r: Reader, plan) -> dict:
         )
     parsed["outputs"] = []
     for p, x in r.items(doc, "outputs"):
-        block = blocks.get(x.get("block")) if x.get("block") is not None else None
+        block = blocks.get(_number(x.get("block"))) if x.get("block") is not None else None
         if x.get("block") is not None and block is None:
             r.problems.append(f"{p}.block: no block {x.get('block')} in the plan")
         project = None
         if x.get("project") is not None:
             ref = r.obj(x["project"], f"{p}.project") or {}
-            project = items.get((ref.get("block"), "project", ref.get("position")))
+            project = items.get((_number(ref.get("block")), "project", _number(ref.get("position"))))
             if project is None:
                 r.problems.append(f"{p}.project: no such practice project in the plan")
         parsed["outputs"].append(
@@ -436,6 +443,15 @@ def _write_rows(parsed, user_doc, name, existing, plan):
     if parsed["reminders"] is not None:
         ReminderSettings.objects.update_or_create(user=user, defaults=parsed["reminders"])
     return user, password
+
+
+def _number(value) -> int | None:
+    """A whole number from a document, for a lookup (a list or an object there is no key, not a crash)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _overrides(plan, slots: list[dict]) -> dict:

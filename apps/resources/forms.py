@@ -15,14 +15,20 @@ class OwnResourceForm(forms.ModelForm):
 
     class Meta:
         model = UserResource
-        fields = ["kind", "title", "url", "description"]
+        fields = ["kind", "title", "url", "description", "block"]
+        labels = {"block": _("Block")}
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = plan.blocks.all() if plan is not None else self.fields["block"].queryset.none()
+        self.fields["block"].required = False
 
     def clean_url(self):
         return http_only(self.cleaned_data["url"])
 
 
 class ResourceUpdateForm(forms.Form):
-    """Status, rating and notes; a field left out of the request is left as it was."""
+    """Status, rating, notes and the learner's block; a field left out of the request is left as it was."""
 
     status = forms.ChoiceField(choices=UserResource.Status.choices, required=False)
     rating = forms.TypedChoiceField(
@@ -34,6 +40,12 @@ class ResourceUpdateForm(forms.Form):
         max_length=UserResource.MAX_NOTES,
         error_messages={"max_length": _("A note can be at most 100,000 characters (this one has %(show_value)d).")},
     )
+    block = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        blocks = list(plan.blocks.values_list("pk", "number", "title")) if plan is not None else []
+        self.fields["block"].choices = [("", "-")] + [(str(pk), f"{number}. {title}") for pk, number, title in blocks]
 
 
 # A learner's resource row in JSON: what the API's PUT may change, and the whole row in a learner's document.

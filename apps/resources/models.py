@@ -26,6 +26,8 @@ class UserResource(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TO_READ)
     rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
     notes = models.TextField(blank=True)
+    # Where the learner puts it: one of their plan's blocks (besides the plan's own links), shown on that block's page.
+    block = models.ForeignKey("curriculum.Block", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

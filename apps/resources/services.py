@@ -21,7 +21,7 @@ def rows_for(user, plan):
     """The learner's plan resources (in plan order) then their own; one query plus two prefetches."""
     return (
         UserResource.objects.filter(Q(resource__plan=plan) | Q(resource__isnull=True), user=user)
-        .select_related("resource__plan")
+        .select_related("resource__plan", "block__plan")
         .prefetch_related(
             Prefetch("resource__blocks", queryset=Block.objects.only("number", "title", "plan_id")),
             Prefetch("resource__topics", queryset=Topic.objects.only("key", "title", "plan_id")),

@@ -20,7 +20,7 @@ from apps.resources.models import UserResource
 
 def _row_for(request, row_id) -> UserResource:
     return get_object_or_404(
-        UserResource.objects.select_related("resource__plan").prefetch_related("resource__blocks", "resource__topics"),
+        UserResource.objects.select_related("resource__plan", "block__plan").prefetch_related("resource__blocks", "resource__topics"),
         pk=row_id, user=request.user,
     )
 
@@ -36,6 +36,9 @@ def apply_update(row: UserResource, form: ResourceUpdateForm, data) -> None:
     if "note" in data:
         row.notes = form.cleaned_data["note"]
         fields.append("notes")
+    if "block" in data and "block" in form.fields and form.fields["block"].choices[1:]:
+        row.block_id = form.cleaned_data["block"]
+        fields.append("block")
     if fields:
         row.save(update_fields=[*fields, "updated_at"])
 
@@ -49,21 +52,24 @@ def resource_list(request, learner):
     rows = [r for r in rows if (not kind or r.display_kind == kind) and (not status or r.status == status)]
     return render(request, "resources/list.html", {
         "rows": rows, "kind": kind, "status": status, "kinds": Resource.Kind.choices,
-        "statuses": UserResource.Status.choices, "form": OwnResourceForm(), "plan": learner.plan,
+        "statuses": UserResource.Status.choices, "form": OwnResourceForm(plan=learner.plan), "plan": learner.plan,
+        "blocks": list(learner.parts.blocks.values()),
     })
 
 
 @require_POST
 def update(request, row_id):
     row = _row_for(request, row_id)
-    form = ResourceUpdateForm(request.POST)
+    enrollment = getattr(request.user, "enrollment", None)
+    form = ResourceUpdateForm(request.POST, plan=enrollment.plan if enrollment is not None else None)
     if form.is_valid():
         apply_update(row, form, request.POST)
         status = 200
     else:
         status = 400
     if request.htmx:
-        return render(request, "resources/_row.html", {"row": row, "errors": form.errors}, status=status)
+        blocks = list(enrollment.plan.blocks.all()) if enrollment is not None else []
+        return render(request, "resources/_row.html", {"row": row, "errors": form.errors, "blocks": blocks}, status=status)
     if status == 400:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
     return redirect(next_url(request, reverse("resources:list")))
@@ -72,7 +78,7 @@ def update(request, row_id):
 @require_POST
 @with_learner
 def create(request, learner):
-    form = OwnResourceForm(request.POST)
+    form = OwnResourceForm(request.POST, plan=learner.plan)
     if form.is_valid():
         row = form.save(commit=False)
         row.user = request.user
@@ -98,11 +104,15 @@ def block_panel(request, *, learner, block, topics, **context):
     """Resources that belong with this block or its topics (from the plan cache), with the learner's
     status (one query)."""
     topic_ids = {t.pk for t in topics}
-    linked = [r for r in learner.parts.resources if block.pk in r.block_ids or r.topic_ids & topic_ids]
-    if not linked:
+    mine = list(UserResource.objects.filter(user=request.user, block=block).select_related("resource"))  # placed here by the learner
+    placed = {row.resource_id for row in mine if row.resource_id}
+    linked = [r for r in learner.parts.resources if block.pk in r.block_ids or r.topic_ids & topic_ids or r.pk in placed]
+    own = [row for row in mine if row.resource_id is None]
+    if not linked and not own:
         return None
     status = dict(UserResource.objects.filter(user=request.user, resource__in=linked).values_list("resource_id", "status"))
     rows = [{"resource": r, "status": status.get(r.pk, UserResource.Status.TO_READ)} for r in linked]
+    rows += [{"resource": row, "status": row.status} for row in own]
     read = {r["resource"].pk for r in rows if r["status"] == UserResource.Status.DONE}
     upcoming = next_paper([r for r in linked if r.kind == Resource.Kind.PAPER], read, block.pk, topic_ids, fallback=False)
     return render_to_string("resources/_block_panel.html", {"rows": rows, "next_paper": upcoming}, request=request)

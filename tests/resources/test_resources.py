@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from apps.curriculum.models import Resource
 from apps.resources.models import UserResource
@@ -115,3 +116,33 @@ def test_the_page_runs_the_same_queries_however_many_resources(alice_client, ali
         assert alice_client.get("/resources/").status_code == 200
     with django_assert_max_num_queries(20):
         assert alice_client.get("/plan/llm/blocks/9/").status_code == 200
+
+
+def test_a_learner_puts_resources_with_a_block_of_their_choice(alice_client, alice, bob, frozen):
+    from apps.curriculum.models import Block
+    from apps.resources.services import ensure_rows
+
+    three = Block.objects.get(plan__slug="llm", number=3)
+    alice_client.post("/resources/new/", {"kind": "course", "title": "Andrew Ng ML course", "url": "", "block": three.pk})
+    ensure_rows(alice, alice.enrollment.plan)
+    bert = UserResource.objects.get(user=alice, resource__title="BERT")
+    response = alice_client.post(f"/resources/{bert.pk}/", {"block": three.pk}, **HTMX)
+    assert response.status_code == 200 and "📌 #3" in response.content.decode()
+    page = alice_client.get("/plan/llm/blocks/3/").content.decode()
+    panel = page[page.index("block-resources-h"):]
+    assert "Andrew Ng ML course" in panel and "BERT" in panel
+    # Only the learner's own: bob's block 3 shows neither.
+    bob_client = Client()
+    bob_client.force_login(bob)
+    bob_page = bob_client.get("/plan/llm/blocks/3/").content.decode()
+    assert "Andrew Ng" not in bob_page
+    # Unplaced again with an empty choice; a block of no plan of theirs is refused.
+    alice_client.post(f"/resources/{bert.pk}/", {"block": ""}, **HTMX)
+    bert.refresh_from_db()
+    assert bert.block_id is None
+    assert alice_client.post(f"/resources/{bert.pk}/", {"block": "999999"}, **HTMX).status_code == 400
+    # Export and import keep where it was put.
+    from apps.accounts.portability import export_user
+
+    assert {"title": "Andrew Ng ML course", "block": 3}.items() <= next(
+        r for r in export_user(alice)["resources"] if r["title"] == "Andrew Ng ML course").items()

@@ -75,3 +75,25 @@ def test_a_100k_deep_document_is_refused_with_a_message(alice, tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(CommandError, match="nested too deeply"):
         call_command("import_user", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["projects"][0].update(block=[1]), "projects[0]: no"),
+        (lambda d: d["projects"][0].update(kind={"a": 1}), "projects[0]: no"),
+        (lambda d: d["milestones"][0].update(day=[30]), "milestones[0]: the plan has no milestone item"),
+        (lambda d: d["outputs"][0].update(block={"n": 1}), "outputs[0].block"),
+        (lambda d: d["resources"][0].update(plan_resource={"kind": ["paper"], "title": "BERT"}), "resources[0]: the plan has no"),
+        (lambda d: d["resources"][0].update(block=[2]), "resources[0].block"),
+        (lambda d: d["topics"][0].update(key=["1.1"]), "topics[0].key"),
+    ],
+)
+def test_keys_of_the_wrong_shape_are_problems_not_crashes(rich, tmp_path, change, message):  # noqa: F811 - the fixture
+    """A list or an object where a document names a block, a day or a topic once raised 'unhashable type'."""
+    doc = export_user(rich)
+    change(doc)
+    with pytest.raises(CommandError):
+        run(tmp_path, doc)
+    assert message in run.stderr
+    assert not get_user_model().objects.filter(username="copy").exists()
