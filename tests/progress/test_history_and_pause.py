@@ -14,9 +14,9 @@ def test_the_calendar_shows_minutes_and_slots_per_day(alice_client, alice, froze
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 3), slot=3, status="done", minutes=150)
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 4), slot=2, status="skipped")
     html = alice_client.get("/history/").content.decode()
-    assert "210′ · 2/3" in html  # Tuesday the 3rd: 210 minutes, two of three slots
+    assert "3 h 30 min<br>2/3 slots" in html  # Tuesday the 3rd: 210 minutes, two of three slots
     assert 'href="/day/2026-11-03/"' in html
-    assert 'href="/day/2026-11-11/"' not in html  # no page for the future
+    assert 'href="/day/2026-11-11/"' not in html  # the calendar links days up to today (the future is previewed from Today)
     assert "<em>Attention</em>" in html  # notes are rendered Markdown
     assert "Time against plan" in html
 
