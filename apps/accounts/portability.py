@@ -13,19 +13,21 @@ import csv
 import io
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from apps.core.jsoninput import Field, Reader, every_field_required
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
 from apps.milestones.forms import CHECK_JSON, OUTPUT_JSON
 from apps.milestones.models import MilestoneCheck, Output
+from apps.progress import review
 from apps.progress.forms import CHECKIN_JSON, TOPIC_STATUS_JSON
-from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
+from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, ReviewLog, TopicNote, TopicProgress
 from apps.progress.summary import slot_key
 from apps.reminders.models import ReminderSettings
 from apps.resources.forms import USER_RESOURCE_JSON
@@ -33,7 +35,7 @@ from apps.resources.models import UserResource
 
 # 2: enrollment slots hold only the learner's overrides (a moved slot, or one with "off": true) and
 # reviews one entry per topic; version 1 documents (every slot's times, a review per stage) still import.
-VERSION = 2
+VERSION = 3
 
 
 class ImportProblem(Exception):
@@ -61,6 +63,8 @@ def export_user(user) -> dict:
             "timezone": enrollment.timezone,
             "language": enrollment.language,
             "slots": _override_list(enrollment.slot_overrides),
+            "desired_retention": enrollment.desired_retention,
+            "daily_reviews": enrollment.daily_reviews,
         },
         "pauses": [
             {"start": _d(p.start_date), "end": _d(p.end_date), **({"kind": p.kind} if p.kind != Pause.Kind.PAUSE else {})}
@@ -78,18 +82,17 @@ def export_user(user) -> dict:
             for c in checkins
         ],
         "topics": [
-            {"key": p.topic.key, "status": p.status, "closed_on": _d(p.closed_on)}
+            {"key": p.topic.key, "status": p.status, "closed_on": _d(p.closed_on), **_card(p)}
             for p in TopicProgress.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number")
+        ],
+        "review_logs": [
+            {"topic": log.topic.key, "rating": log.rating, "reviewed_at": log.reviewed_at.isoformat(), "stability": log.stability,
+             "difficulty": log.difficulty, "due": log.due_at.isoformat()}
+            for log in ReviewLog.objects.filter(user=user).select_related("topic").order_by("reviewed_at", "topic__start_day", "pk")
         ],
         "notes": [
             {"topic": n.topic.key, "text": n.text}
             for n in TopicNote.objects.filter(user=user).select_related("topic").order_by("topic__start_day", "topic__number")
-        ],
-        "reviews": [
-            {"topic": p.topic.key, "stage": p.reviewed_stage}
-            for p in TopicProgress.objects.filter(user=user, reviewed_stage__gt=0)
-            .select_related("topic")
-            .order_by("topic__start_day", "topic__number")
         ],
         "projects": [
             {
@@ -161,6 +164,15 @@ def _override_list(overrides: dict) -> list[dict]:
     return found
 
 
+def _card(p: TopicProgress) -> dict:
+    if p.card_state is None:
+        return {}
+    return {"card": {
+        "state": p.card_state, "step": p.card_step, "stability": p.stability, "difficulty": p.difficulty,
+        "due": p.due_at.isoformat(), "last_review": p.last_review_at.isoformat() if p.last_review_at else None,
+    }}
+
+
 def checkins_csv(user) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -212,6 +224,18 @@ MAX_CHECKINS = 50_000  # ten years of five slots a day
 # A document's records: the API's shapes, with every field required (an export writes them all).
 CHECKIN_RECORD = every_field_required(CHECKIN_JSON)
 TOPIC_RECORD = {"key": Field("text", max_length=20), **TOPIC_STATUS_JSON, "closed_on": Field("date", null=True)}
+RETENTION = Field("number", required=False, low=0.8, high=0.97)
+DAILY_REVIEWS = Field("int", required=False, low=1, high=200)
+MAX_REVIEW_LOGS = 200_000
+CARD_RECORD = {
+    "state": Field("int", low=1, high=3), "step": Field("int", null=True, low=0, high=100),
+    "stability": Field("number", low=0, high=1e6), "difficulty": Field("number", low=0, high=11),
+    "due": Field("datetime"), "last_review": Field("datetime", null=True),
+}
+LOG_RECORD = {
+    "rating": Field("int", low=1, high=4), "reviewed_at": Field("datetime"),
+    "stability": Field("number", low=0, high=1e6), "difficulty": Field("number", low=0, high=11), "due": Field("datetime"),
+}
 MILESTONE_RECORD = {**every_field_required(CHECK_JSON), "done_on": Field("date", null=True)}
 
 
@@ -283,6 +307,8 @@ def _parse(doc, r: Reader, plan) -> dict:
             "start_date": r.get(e, "start_date", "enrollment", "date"),
             "timezone": r.get(e, "timezone", "enrollment", "text"),
             "language": r.get(e, "language", "enrollment", "text", choices=["en", "zh-hans"]),
+            "desired_retention": r.get(e, "desired_retention", "enrollment", RETENTION, default=0.9),
+            "daily_reviews": r.get(e, "daily_reviews", "enrollment", DAILY_REVIEWS, default=10),
             "slots": [
                 {
                     "days": r.get(s, "days", p, "text", choices=["weekday", "weekend"]),
@@ -317,7 +343,15 @@ def _parse(doc, r: Reader, plan) -> dict:
     parsed["topics"] = []
     for p, x in r.items(doc, "topics"):
         t = r.record(x, p, TOPIC_RECORD)
-        parsed["topics"].append({"topic": topic(t["key"], f"{p}.key"), "status": t["status"], "closed_on": t["closed_on"]})
+        card = None
+        if x.get("card") is not None:
+            found = r.obj(x["card"], f"{p}.card")
+            card = r.record(found, f"{p}.card", CARD_RECORD) if found is not None else None
+        parsed["topics"].append({"topic": topic(t["key"], f"{p}.key"), "status": t["status"], "closed_on": t["closed_on"], "card": card})
+    parsed["review_logs"] = [
+        {"topic": topic(x.get("topic"), f"{p}.topic"), **r.record(x, p, LOG_RECORD)}
+        for p, x in r.items(doc, "review_logs", max_items=MAX_REVIEW_LOGS)
+    ]
     parsed["notes"] = [
         {"topic": topic(x.get("topic"), f"{p}.topic"), "text": r.get(x, "text", p, "text", max_length=TopicNote.MAX_LENGTH)}
         for p, x in r.items(doc, "notes")
@@ -325,7 +359,7 @@ def _parse(doc, r: Reader, plan) -> dict:
     parsed["reviews"] = [
         {
             "topic": topic(x.get("topic"), f"{p}.topic"),
-            "stage": r.get(x, "stage", p, "int", choices=list(REVIEW_STAGES)),
+            "stage": r.get(x, "stage", p, "int", choices=list(review.OLD_STAGES)),
         }
         for p, x in r.items(doc, "reviews")
     ]
@@ -416,6 +450,7 @@ def _write_rows(parsed, user_doc, name, existing, plan):
             user=user,
             defaults={
                 "plan": plan, "start_date": e["start_date"], "timezone": e["timezone"], "language": e["language"],
+                "desired_retention": e["desired_retention"], "daily_reviews": e["daily_reviews"],
                 "slot_overrides": _overrides(plan, e["slots"]),
             },
         )
@@ -428,12 +463,13 @@ def _write_rows(parsed, user_doc, name, existing, plan):
             for t in c["topics"]
         ]
     )
-    reviewed = {}
-    for v in parsed["reviews"]:
-        reviewed[v["topic"].pk] = max(v["stage"], reviewed.get(v["topic"].pk, 0))
-    TopicProgress.objects.bulk_create(
-        [TopicProgress(user=user, reviewed_stage=reviewed.get(t["topic"].pk, 0), **t) for t in parsed["topics"]]
-    )
+    rows, made_logs = _progress_rows(user, parsed, e)
+    TopicProgress.objects.bulk_create(rows)
+    ReviewLog.objects.bulk_create(made_logs + [
+        ReviewLog(user=user, topic=x["topic"], rating=x["rating"], reviewed_at=x["reviewed_at"], stability=x["stability"],
+                  difficulty=x["difficulty"], due_at=x["due"])
+        for x in parsed["review_logs"]
+    ])
     TopicNote.objects.bulk_create([TopicNote(user=user, **n) for n in parsed["notes"]])
     ProjectProgress.objects.bulk_create([ProjectProgress(user=user, **p) for p in parsed["projects"]])
     UserResource.objects.bulk_create([UserResource(user=user, **x) for x in parsed["resources"]])
@@ -452,6 +488,32 @@ def _number(value) -> int | None:
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _progress_rows(user, parsed, enrollment) -> list[TopicProgress]:
+    """Topic progress with its review cards: as the document has them (version 3), or, for a done topic
+    without one (versions 1 and 2), made from its closing and the old 1/7/30-day reviews (each Good)."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(enrollment["timezone"]) if enrollment else ZoneInfo("UTC")
+    retention = (enrollment or {}).get("desired_retention") or 0.9
+    reviewed = {}
+    for v in parsed["reviews"]:
+        reviewed[v["topic"].pk] = max(v["stage"], reviewed.get(v["topic"].pk, 0))
+    rows, logs = [], []
+    for t in parsed["topics"]:
+        row = TopicProgress(user=user, topic=t["topic"], status=t["status"], closed_on=t["closed_on"])
+        card = t["card"]
+        if card is not None and t["status"] == TopicProgress.Status.DONE:
+            row.card_state, row.card_step, row.stability = card["state"], card["step"], card["stability"]
+            row.difficulty, row.due_at, row.last_review_at = card["difficulty"], card["due"], card["last_review"]
+        elif t["status"] == TopicProgress.Status.DONE:
+            closed = t["closed_on"] or timezone.localdate(timezone=tz)
+            stage = reviewed.get(t["topic"].pk, 0)
+            days = [closed] + [closed + timedelta(days=s) for s in review.OLD_STAGES if s <= stage]
+            logs += review.replay_good(row, days, tz, retention)
+        rows.append(row)
+    return rows, logs
 
 
 def _overrides(plan, slots: list[dict]) -> dict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ def storable(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text, int, bool, date, time, list, object
+    kind: str  # text, int, number, bool, date, datetime, time, list, object
     required: bool = True
     null: bool = False
     choices: tuple | None = None
@@ -73,7 +73,8 @@ class Field:
 
     def _kind_name(self) -> str:
         return {
-            "text": _("text"), "int": _("a whole number"), "bool": _("true or false"), "date": _("a date YYYY-MM-DD"),
+            "text": _("text"), "int": _("a whole number"), "number": _("a number"), "bool": _("true or false"),
+            "date": _("a date YYYY-MM-DD"), "datetime": _("a date and time with its UTC offset"),
             "time": _("a time HH:MM"), "list": _("a list"), "object": _("an object"),
         }[self.kind]
 
@@ -101,6 +102,24 @@ class Field:
         if self.high is not None and value > self.high:
             raise Invalid(_("must be at most %(high)s") % {"high": self.high})
         return value
+
+    def _number(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+            raise self._wrong(value)
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise Invalid(_("a number from %(low)s to %(high)s") % {"low": self.low, "high": self.high})
+        return float(value)
+
+    def _datetime(self, value):
+        try:
+            found = datetime.fromisoformat(value) if isinstance(value, str) and 19 <= len(value) <= 40 else None
+        except ValueError:
+            found = None
+        if found is None or found.tzinfo is None:
+            raise self._wrong(value)
+        if not FIRST_DATE <= found.date() <= LAST_DATE:
+            raise Invalid(_("a date between %(first)s and %(last)s") % {"first": FIRST_DATE, "last": LAST_DATE})
+        return found
 
     def _bool(self, value):
         if not isinstance(value, bool):

@@ -69,9 +69,9 @@ def history_of(day: LearnerDay) -> History:
     first, last = plan_span(day)
     topics = day.parts.topic_by_id
     closed = [
-        (closed_on, topics[topic_id].start_day, topics[topic_id].end_day)
-        for topic_id, (status, closed_on, _) in day.progress.items()
-        if status in CLOSED
+        (p.closed_on, topics[topic_id].start_day, topics[topic_id].end_day)
+        for topic_id, p in day.progress.items()
+        if p.status in CLOSED
     ]
     checkins = [Done(c.local_date, c.slot, c.status, c.minutes) for c in day.checkins if first <= c.local_date <= last]
     return History(closed=closed, checkins=checkins, first=first, last=last)

@@ -22,7 +22,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 @admin.register(TopicProgress)
 class TopicProgressAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "status", "closed_on", "reviewed_stage"]
+    list_display = ["user", "topic", "status", "closed_on", "due_at", "stability"]
     list_filter = ["status"]
     list_select_related = ["user", "topic"]
 

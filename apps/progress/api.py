@@ -9,15 +9,16 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.jsoninput import read
+from apps.core.jsoninput import Field, read
 from apps.core.validators import sane_date
 from apps.curriculum.models import Topic
-from apps.progress import services
+from apps.progress import review, services
 from apps.progress.forms import CHECKIN_JSON, TOPIC_STATUS_JSON, CheckInForm, TopicStatusForm
 from apps.progress.http import api_view, error, form_errors, json_body
-from apps.progress.models import CheckIn
+from apps.progress.models import CheckIn, TopicProgress
 
 MAX_RANGE_DAYS = 1000
 
@@ -117,3 +118,52 @@ def progress(request, learner):
         "overdue": [{"key": t.key, "title": t.title, "days": t.days} for t in day.overdue],
         "minutes": {"today": day.minutes_today, "week": day.minutes_week, "total": day.minutes_total},
     })
+
+
+REVIEW_JSON = {"rating": Field("text", choices=tuple(review.RATINGS))}
+
+
+def review_json(topic, row, now) -> dict:
+    return {
+        "key": topic.key, "title": topic.title, "due": row.due_at.isoformat(),
+        "recall": round(review.recall(row.stability, row.last_review_at, now), 4),
+        "stability": round(row.stability, 4), "difficulty": round(row.difficulty, 4),
+    }
+
+
+@api_view("GET")
+def reviews(request, learner):
+    """The learner's review cards: due by the end of today (?due=today, the default) or all of them."""
+    which = request.GET.get("due", "today")
+    if which not in ("today", "all"):
+        return error(400, {"due": [_("Use due=today or due=all.")]})
+    now = timezone.now()
+    if which == "today":
+        day = learner.day
+        items = [{"key": r.topic.key, "title": r.topic.title, "due": r.due.isoformat(), "recall": round(r.recall, 4)} for r in day.reviews]
+        return JsonResponse(items, safe=False)
+    rows = TopicProgress.objects.filter(user=request.user, status=TopicProgress.Status.DONE, due_at__isnull=False,
+                                        topic__plan=learner.plan).select_related("topic").order_by("due_at")
+    tz = learner.enrollment.tz
+    return JsonResponse([
+        {"key": r.topic.key, "title": r.topic.title, "due": r.due_at.astimezone(tz).date().isoformat(),
+         "recall": round(review.recall(r.stability, r.last_review_at, now), 4)}
+        for r in rows
+    ], safe=False)
+
+
+@api_view("POST")
+def review_topic(request, learner, key):
+    topic_ = Topic.objects.filter(plan=learner.plan, key=key).first()
+    if topic_ is None:
+        return error(404, {"key": [_("No topic %(key)s in your plan.") % {"key": key[:20]}]})
+    data = json_body(request)
+    if data is None:
+        return error(400, {"body": [_('Send a JSON object such as {"rating": "good"}.')]})
+    values, problems = read(data, REVIEW_JSON)
+    if problems:
+        return error(400, problems)
+    row = review.rate(user=request.user, topic=topic_, rating=values["rating"], retention=learner.enrollment.desired_retention)
+    if row is None:
+        return error(404, {"key": [_("Topic %(key)s is not done: only done topics are reviewed.") % {"key": topic_.key}]})
+    return JsonResponse(review_json(topic_, row, timezone.now()))

@@ -37,9 +37,24 @@ class EnrollmentForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Timezone"), choices=timezone_choices)
     language = forms.ChoiceField(label=_("Language"))
 
+    desired_retention = forms.FloatField(
+        label=_("Desired retention"), min_value=0.8, max_value=0.97, initial=0.9, required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.8", "max": "0.97"}),
+        help_text=_("How much of a reviewed topic you want to still recall when it comes back (0.80 to 0.97): higher means more reviews."),
+    )
+    daily_reviews = forms.IntegerField(label=_("Reviews a day"), min_value=1, max_value=200, initial=10, required=False)
+
+    def clean_desired_retention(self):  # left empty: the default
+        value = self.cleaned_data["desired_retention"]
+        return 0.9 if value is None else value
+
+    def clean_daily_reviews(self):
+        value = self.cleaned_data["daily_reviews"]
+        return 10 if value is None else value
+
     class Meta:
         model = Enrollment
-        fields = ["plan", "start_date", "timezone", "language"]
+        fields = ["plan", "start_date", "timezone", "language", "desired_retention", "daily_reviews"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,14 @@ class Enrollment(models.Model):
     # Read with the enrollment itself (no query of its own on any page); checked by
     # apps.progress.forms.SlotOverridesForm and the data import.
     slot_overrides = models.JSONField(default=dict, blank=True)
+    # Review (FSRS, apps.progress.review): the share of reviewed topics the learner wants to still
+    # recall when they come back, and how many reviews Today offers a day.
+    desired_retention = models.FloatField(
+        _("desired retention"), default=0.9, validators=[MinValueValidator(0.8), MaxValueValidator(0.97)]
+    )
+    daily_reviews = models.PositiveSmallIntegerField(
+        _("reviews a day"), default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
 
     def __str__(self):
         return f"{self.user} · {self.plan}"
@@ -58,9 +66,6 @@ class Enrollment(models.Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-
-REVIEW_STAGES = (1, 7, 30)
 
 
 class TopicProgress(models.Model):
@@ -74,9 +79,15 @@ class TopicProgress(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     closed_on = models.DateField(null=True, blank=True, help_text=_("Local date the topic was marked done or skipped."))
-    # Reviews of a done topic come 1, 7 and 30 days after it was closed (REVIEW_STAGES); this is the
-    # last stage the learner dismissed (0: none), kept on the progress row so Today reads it for free.
-    reviewed_stage = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # A done topic is a review card (FSRS, apps.progress.review): its state, stability, difficulty and
+    # next due time, kept on the progress row so that Today reads them with the topic's status for free.
+    # All null while the topic is not done.
+    card_state = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    last_review_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -84,6 +95,32 @@ class TopicProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.topic.key} · {self.status}"
+
+
+class ReviewLog(models.Model):
+    """One review of a topic's card: the rating and the card as it was left (FSRS's ReviewLog, with the
+    state after it, so a learner's recall over time is read without replaying the scheduler)."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    stability = models.FloatField()
+    difficulty = models.FloatField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="review_log_user_time")]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic.key} · {self.get_rating_display()}"
 
 
 class CheckIn(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.curriculum.models import BlockItem, Plan, Topic
+from apps.progress import review
 from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
 
 TOKEN_PREFIX = "cad_"
@@ -82,9 +83,18 @@ def set_topic_status(*, user, topic: Topic, status: str, local_date: date) -> To
     progress, created = TopicProgress.objects.select_for_update().get_or_create(
         user=user, topic=topic, defaults={"status": status, "closed_on": local_date if closed else None}
     )
-    if not created and progress.status != status:
-        progress.status, progress.closed_on, progress.reviewed_stage = status, local_date if closed else None, 0
-        progress.save(update_fields=["status", "closed_on", "reviewed_stage", "updated_at"])
+    if created and status != TopicProgress.Status.DONE:
+        return progress
+    if not created and progress.status == status:
+        return progress
+    progress.status, progress.closed_on = status, local_date if closed else None
+    # Done: the topic becomes a review card, its closing the first review (apps.progress.review).
+    if status == TopicProgress.Status.DONE:
+        retention = Enrollment.objects.filter(user=user).values_list("desired_retention", flat=True).first() or 0.9
+        review.start(progress, timezone.now(), retention).save()
+    else:
+        review.forget(progress)
+    progress.save(update_fields=["status", "closed_on", *review.CARD_FIELDS, "updated_at"])
     return progress
 
 
@@ -141,13 +151,6 @@ def user_for_token(raw: str):
 def save_note(*, user, topic: Topic, text: str) -> TopicNote:
     note, _ = TopicNote.objects.update_or_create(user=user, topic=topic, defaults={"text": text})
     return note
-
-
-def dismiss_review(*, user, topic: Topic, stage: int) -> None:
-    """Mark a done topic's review of `stage` days (and every earlier one) as done."""
-    TopicProgress.objects.filter(user=user, topic=topic, status=TopicProgress.Status.DONE, reviewed_stage__lt=stage).update(
-        reviewed_stage=stage, updated_at=timezone.now()
-    )
 
 
 @transaction.atomic

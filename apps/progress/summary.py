@@ -31,16 +31,14 @@ from django.utils import timezone
 
 from apps.curriculum.cache import PlanParts, plan_parts
 from apps.curriculum.models import BlockItem, Milestone, Resource, Slot, Topic, minutes_between
-from apps.progress import stats
-from apps.progress.models import REVIEW_STAGES, CheckIn, Enrollment, Pause, ProjectProgress, TopicProgress
+from apps.progress import review, stats
+from apps.progress.models import CheckIn, Enrollment, Pause, ProjectProgress, TopicProgress
 from apps.progress.schedule import PausedSpan, Schedule, day_kind, local_date
 
 READING_WORDS = ("阅读", "论文", "read", "paper", "blog", "博客")
 COURSE_WORDS = ("视频", "课程", "video", "course", "lecture")
 CODING_WORDS = ("编码", "编程", "代码", "实践", "code", "coding", "hands-on", "project", "build")
 WHOLE_PLAN_KINDS = (Resource.Kind.COURSE, Resource.Kind.BOOK)  # unlinked ones are companions for the whole plan
-REVIEW_LIMIT = 5  # reviews shown at once
-REVIEW_GRACE = timedelta(days=30)  # a review more than this overdue is let go
 
 
 # --- slots: the plan's rhythm at the learner's own times ------------------------------------------
@@ -153,11 +151,23 @@ class SlotState:
         return self.checkin.status if self.checkin is not None else "open"
 
 
+class Progress(NamedTuple):
+    status: str
+    closed_on: date | None
+    due_at: datetime | None = None
+    stability: float | None = None
+    last_review_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ReviewDue:
     topic: Topic
-    stage: int
-    due: date
+    due: date  # the learner's local date the card fell due
+    recall: float | None  # predicted recall now, 0..1
+
+    @property
+    def recall_percent(self) -> int | None:
+        return None if self.recall is None else round(100 * self.recall)
 
 
 @dataclass
@@ -182,7 +192,8 @@ class LearnerDay:
     planned_today: int
     planned_week: int
     reviews: list[ReviewDue]
-    progress: dict[int, tuple[str, date | None, int]]  # topic id → (status, closed on, reviewed stage)
+    progress: dict[int, Progress]  # topic id → status, closed on, and the review card's due time, stability, last review
+    reviews_waiting: int  # reviews due by the end of the day, of which `reviews` shows the first few
     checkins: list[CheckInRow]  # every check-in, oldest first
     studied_dates: set[date]  # local dates with a done check-in
     milestones: list[tuple[Milestone, date]]  # every milestone of the plan with its date for this learner
@@ -397,9 +408,11 @@ def summarize(
 
     pauses = load_pauses(user_ids)
     progress = defaultdict(dict)
-    rows = TopicProgress.objects.filter(user_id__in=user_ids).values_list("user_id", "topic_id", "status", "closed_on", "reviewed_stage")
-    for user_id, topic_id, status, closed_on, stage in rows:
-        progress[user_id][topic_id] = (status, closed_on, stage)
+    rows = TopicProgress.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "topic_id", "status", "closed_on", "due_at", "stability", "last_review_at"
+    )
+    for user_id, topic_id, *values in rows:
+        progress[user_id][topic_id] = Progress(*values)
     plan_of = {e.user_id: e.plan_id for e in enrollments}
     checkins = _load_checkins(user_ids, since=min(days.values()) - timedelta(days=1), parts=parts, plan_of=plan_of)
 
@@ -446,7 +459,7 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
     number = _clamp(schedule.day_number(day), total)
     # Progress on topics of another plan (the learner moved) counts for nothing here.
     progress = {topic_id: value for topic_id, value in progress.items() if topic_id in parts.topic_by_id}
-    closed = {topic_id for topic_id, (status, _, _) in progress.items() if status in stats.CLOSED}
+    closed = {topic_id for topic_id, p in progress.items() if p.status in stats.CLOSED}
 
     def status_of(topic):
         topic.status = progress.get(topic.pk, (TopicProgress.Status.NOT_STARTED,))[0]
@@ -497,7 +510,7 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
         minutes_total=minutes_total,
         planned_today=stats.planned_minutes(slots, schedule, day, day),
         planned_week=stats.planned_minutes(slots, schedule, week_first, week_first + timedelta(days=6)),
-        reviews=_reviews_due(parts, progress, day),
+        **_reviews_due(parts, progress, day, enrollment, now),
         progress=progress,
         checkins=checkins,
         studied_dates=studied,
@@ -506,16 +519,15 @@ def _day(enrollment, parts: PlanParts, pauses, progress, checkins: list[CheckInR
     )
 
 
-def _reviews_due(parts: PlanParts, progress, day: date) -> list[ReviewDue]:
-    """Done topics coming back 1, 7 and 30 days after they were closed, past the stage the learner
-    last dismissed; at most REVIEW_LIMIT, oldest first, none more than REVIEW_GRACE overdue."""
+def _reviews_due(parts: PlanParts, progress, day: date, enrollment, now) -> dict:
+    """Done topics whose review card is due by the end of `day` (in the learner's timezone), oldest
+    first: the first `daily_reviews` of them, and how many there are in all."""
+    tz = enrollment.tz
     due = []
-    for topic_id, (status, closed_on, reviewed) in progress.items():
-        if status != TopicProgress.Status.DONE or closed_on is None:
-            continue
-        for stage in REVIEW_STAGES:
-            when = closed_on + timedelta(days=stage)
-            if stage > reviewed and day - REVIEW_GRACE <= when <= day:
-                due.append(ReviewDue(parts.topic_by_id[topic_id], stage, when))
-                break  # one stage of a topic at a time: the next comes once this one is dismissed
-    return sorted(due, key=lambda r: (r.due, r.topic.start_day))[:REVIEW_LIMIT]
+    for topic_id, p in progress.items():
+        if p.status == TopicProgress.Status.DONE and p.due_at is not None:
+            local = p.due_at.astimezone(tz).date()
+            if local <= day:
+                due.append((p.due_at, ReviewDue(parts.topic_by_id[topic_id], local, review.recall(p.stability, p.last_review_at, now))))
+    due.sort(key=lambda pair: (pair[0], pair[1].topic.start_day))
+    return {"reviews": [r for _at, r in due[: enrollment.daily_reviews]], "reviews_waiting": len(due)}

@@ -10,7 +10,7 @@ urlpatterns = [
     path("topics/<str:key>/", views.topic_status, name="topic"),
     path("topics/<str:key>/note/", views.note, name="note"),
     path("notes/", views.notes, name="notes"),
-    path("reviews/<str:key>/<int:stage>/", views.review_done, name="review"),
+    path("reviews/<str:key>/", views.review_topic, name="review"),
     path("projects/<int:item_id>/", views.project, name="project"),
     path("projects/<int:item_id>/choose/", views.choose, name="choose"),
     path("plan/", views.plan_home, name="plan"),
@@ -28,4 +28,6 @@ urlpatterns = [
     path("api/v1/checkins", api.checkins, name="api-checkins"),
     path("api/v1/topics/<str:key>", api.topic, name="api-topic"),
     path("api/v1/progress", api.progress, name="api-progress"),
+    path("api/v1/reviews", api.reviews, name="api-reviews"),
+    path("api/v1/reviews/<str:key>", api.review_topic, name="api-review"),
 ]

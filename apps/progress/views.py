@@ -26,7 +26,7 @@ from django_htmx.http import trigger_client_event
 
 from apps.curriculum.cache import plan_parts
 from apps.curriculum.models import BlockItem, Plan, Topic
-from apps.progress import services, stats
+from apps.progress import review, services, stats
 from apps.progress.display import SlotCard, checkin_row, projects_of, topics_for_date
 from apps.progress.forms import (
     CheckInForm,
@@ -41,7 +41,7 @@ from apps.progress.forms import (
 from apps.progress.http import next_url, with_learner
 from apps.progress.learner import Learner
 from apps.progress.middleware import SESSION_LANGUAGE
-from apps.progress.models import REVIEW_STAGES, ApiToken, CheckIn, Enrollment, Pause, TopicNote, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, TopicNote, TopicProgress
 from apps.progress.panels import render_panels
 from apps.progress.schedule import PausedSpan, Schedule
 
@@ -84,6 +84,7 @@ def _day_page(request, learner, day, *, status=200, errors=None, refused=None):
             "day": day, "is_today": is_today, "cards": cards, "backfill": backfill, **_catch_up(request, day, is_today),
             "projects": projects_of(learner, day.block),
             "reviews": day.reviews if is_today else [],
+            "reviews_waiting": day.reviews_waiting if is_today else 0,
             "panels": render_panels("today", request, learner=learner, day=day) if is_today else [],
             "form_errors": None if placed else errors,
         },
@@ -398,13 +399,23 @@ def highlight(text: str, query: str, around: int = 80) -> str:
 
 @require_POST
 @with_learner
-def review_done(request, learner, key, stage):
+def review_topic(request, learner, key):
+    """Rate a done topic's review (again / hard / good / easy): FSRS schedules the next one."""
     topic = _topic_for(learner, key)
-    if stage not in REVIEW_STAGES:
-        raise Http404("No such review")
-    services.dismiss_review(user=request.user, topic=topic, stage=stage)
+    rating = request.POST.get("rating", "")
+    if rating not in review.RATINGS:
+        if request.htmx:
+            return HttpResponse(_("Rate it Again, Hard, Good or Easy."), status=400)
+        messages.error(request, _("Rate it Again, Hard, Good or Easy."))
+        return redirect(next_url(request, reverse("progress:today")))
+    row = review.rate(user=request.user, topic=topic, rating=rating, retention=learner.enrollment.desired_retention)
+    if row is None:
+        raise Http404("Only a topic you have done is reviewed")
+    next_on = row.due_at.astimezone(learner.enrollment.tz).date()
     if request.htmx:
-        return HttpResponse("")
+        return render(request, "progress/_review_row.html", {"reviewed": True, "topic": topic, "next_on": next_on,
+                                                              "days": (next_on - learner.today).days})
+    messages.success(request, _("Reviewed %(key)s: next on %(day)s.") % {"key": topic.key, "day": next_on.isoformat()})
     return redirect(next_url(request, reverse("progress:today")))
 
 

@@ -2,15 +2,18 @@
 
 import io
 import json
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from apps.curriculum.models import Block, BlockItem, Topic
 from apps.milestones.models import MilestoneCheck, Output
+from apps.progress import review
 from apps.progress.models import CheckIn, Pause, ProjectProgress, TopicNote, TopicProgress
+from apps.progress.services import set_topic_status
 from apps.reminders.models import ReminderSettings
 from apps.resources.models import UserResource
 from apps.resources.services import ensure_rows
@@ -33,8 +36,10 @@ def rich(alice, alice_client):
     c = CheckIn.objects.create(user=alice, local_date=date(2026, 11, 3), slot=3, status="done", minutes=150, note="**SVD** 笔记")
     c.topics.set([Topic.objects.get(key="1.2"), Topic.objects.get(key="1.1")])
     CheckIn.objects.create(user=alice, local_date=date(2026, 11, 4), slot=1, status="skipped")
-    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3),
-                                 reviewed_stage=1)
+    # 1.1 done on 2026-11-03 (its review card, reviewed Good), then reviewed Hard two days later.
+    with time_machine.travel(datetime(2026, 11, 3, 4, tzinfo=UTC), tick=False):
+        set_topic_status(user=alice, topic=Topic.objects.get(key="1.1"), status="done", local_date=date(2026, 11, 3))
+    review.rate(user=alice, topic=Topic.objects.get(key="1.1"), rating="hard", retention=0.9, now=datetime(2026, 11, 5, 4, tzinfo=UTC))
     TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.2"), status="in_progress")
     TopicNote.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), text="装饰器 notes")
     ProjectProgress.objects.create(user=alice, item=BlockItem.objects.get(block__number=1, kind="project", position=1),
@@ -54,9 +59,13 @@ def rich(alice, alice_client):
 
 def test_export_import_into_an_empty_database_export_is_identical(rich, tmp_path):
     first = export("alice")
-    assert first["cadence_export"] == 2 and first["plan"] == "llm"
+    assert first["cadence_export"] == 3 and first["plan"] == "llm"
     assert first["enrollment"]["slots"] == [{"days": "weekday", "slot": 3, "start": "19:30", "end": "23:00"}]
-    assert first["reviews"] == [{"topic": "1.1", "stage": 1}]
+    assert first["cadence_export"] == 3 and "reviews" not in first
+    card = first["topics"][0]["card"]
+    assert card["state"] == 2 and card["last_review"] == "2026-11-05T04:00:00+00:00" and card["stability"] > 0
+    assert [(log["topic"], log["rating"]) for log in first["review_logs"]] == [("1.1", 3), ("1.1", 2)]
+    assert first["enrollment"]["desired_retention"] == 0.9 and first["enrollment"]["daily_reviews"] == 10
     assert first["pauses"] == [{"start": "2026-11-05", "end": "2026-11-06"}, {"start": "2026-11-07", "end": "2026-11-07", "kind": "shift"}]
     assert len(first["checkins"]) == 2 and first["checkins"][0]["topics"] == ["1.1", "1.2"]
     assert len(first["resources"]) == 17 and len(first["milestones"]) == 8 and len(first["outputs"]) == 2
@@ -87,7 +96,7 @@ def test_import_as_another_user_and_replace(rich, tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d.update(cadence_export=3), "newer Cadence"),
+        (lambda d: d.update(cadence_export=4), "newer Cadence"),
         (lambda d: d.update(plan="no-such-plan"), "plan 'no-such-plan' is not on this instance"),
         (lambda d: d.pop("cadence_export"), "not a Cadence export"),
         (lambda d: d["checkins"][0].update(date="03/11/2026"), "checkins[0].date: expected a date"),

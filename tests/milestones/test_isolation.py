@@ -30,8 +30,7 @@ def alices(alice, alice_client):
     output = Output.objects.create(user=alice, kind="repo", title=f"repo {SECRET}", url="https://alice.example/r",
                                    block=Block.objects.get(number=2))
     TopicNote.objects.create(user=alice, topic=Topic.objects.get(key="2.1"), text=f"note {SECRET}")
-    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3),
-                                 reviewed_stage=1)
+    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3))
     share = Portfolio.objects.create(user=alice)
     share.share()
     return {"resource": resource, "own": own, "check": check, "output": output}

@@ -1,12 +1,9 @@
-"""Topic notes (autosaved, rendered safely, searchable in Chinese and English) and the review queue."""
+"""Topic notes: autosaved, rendered safely, searchable in Chinese and English (reviews: test_review.py)."""
 
-from datetime import date, timedelta
 
 import pytest
-import time_machine
 
-from apps.curriculum.models import Topic
-from apps.progress.models import TopicNote, TopicProgress
+from apps.progress.models import TopicNote
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -38,30 +35,3 @@ def test_notes_are_searchable_in_chinese_and_english_with_matches_marked(alice_c
     html = alice_client.get("/notes/?q=bold").content.decode()
     assert "&lt;b&gt;<mark>bold</mark>?&lt;/b&gt;" in html  # the learner's text is escaped, only our <mark> is HTML
     assert "No note mentions" in alice_client.get("/notes/?q=transformer").content.decode()
-
-
-def test_a_done_topic_comes_back_for_review_after_1_7_and_30_days(alice_client, alice):
-    topic = Topic.objects.get(key="1.1")
-    TopicProgress.objects.create(user=alice, topic=topic, status="done", closed_on=date(2026, 11, 3))
-    with time_machine.travel(date(2026, 11, 3), tick=False):
-        assert "Review today" not in alice_client.get("/").content.decode()
-    with time_machine.travel(date(2026, 11, 4), tick=False):
-        html = alice_client.get("/").content.decode()
-        assert "Review today" in html and "1.1 Python核心语法" in html and "(+1 d)" in html
-        assert alice_client.post("/reviews/1.1/1/", HTTP_HX_REQUEST="true").status_code == 200
-        assert "Review today" not in alice_client.get("/").content.decode()
-    with time_machine.travel(date(2026, 11, 10), tick=False):
-        assert "(+7 d)" in alice_client.get("/").content.decode()
-        alice_client.post("/reviews/1.1/7/")
-    with time_machine.travel(date(2026, 12, 3), tick=False):
-        assert "(+30 d)" in alice_client.get("/").content.decode()
-    assert TopicProgress.objects.get(user=alice, topic=topic).reviewed_stage == 7
-    assert alice_client.post("/reviews/1.1/5/").status_code == 404
-
-
-def test_reviewing_does_not_change_the_burndown(alice_client, alice):
-    TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 3))
-    with time_machine.travel(date(2026, 11, 4) + timedelta(hours=12), tick=False):
-        before = alice_client.get("/api/v1/burndown").json()
-        alice_client.post("/reviews/1.1/1/")
-        assert alice_client.get("/api/v1/burndown").json() == before

@@ -7,12 +7,12 @@ rendered afresh: nothing about a learner is cached. The session lives in Redis (
 costs no SQL query; the plan's own rows come from the per-process plan cache, warmed first.
 """
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from apps.curriculum.models import Topic
-from apps.progress.models import ApiToken, CheckIn, Pause, TopicNote, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Pause, ReviewLog, TopicNote, TopicProgress
 from apps.progress.services import issue_token
 from tests.conftest import move_slot
 
@@ -31,8 +31,14 @@ def fill(alice, plan):
     CheckIn.topics.through.objects.bulk_create([
         CheckIn.topics.through(checkin_id=row.pk, topic_id=topics[i % len(topics)].pk) for i, row in enumerate(rows)
     ])
+    closed = datetime(2026, 11, 3, 4, tzinfo=UTC)
     TopicProgress.objects.bulk_create([
-        TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 3)) for t in topics
+        TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 3), card_state=2, stability=2.3,
+                      difficulty=5.0, last_review_at=closed, due_at=closed + timedelta(days=2)) for t in topics
+    ])
+    ReviewLog.objects.bulk_create([
+        ReviewLog(user=alice, topic=topics[i % len(topics)], rating=3, reviewed_at=closed - timedelta(days=i), stability=2.3,
+                  difficulty=5.0, due_at=closed) for i in range(500)
     ])
     TopicNote.objects.bulk_create([TopicNote(user=alice, topic=t, text="notes") for t in topics])
     Pause.objects.create(user=alice, start_date=date(2026, 11, 6), end_date=date(2026, 11, 7))

@@ -21,6 +21,7 @@ def form_data(user, **overrides):
     data = {
         "enrollment-plan": enrollment.plan_id, "enrollment-start_date": enrollment.start_date.isoformat(),
         "enrollment-timezone": enrollment.timezone, "enrollment-language": enrollment.language,
+        "enrollment-desired_retention": enrollment.desired_retention, "enrollment-daily_reviews": enrollment.daily_reviews,
     }
     for key, (start, end) in PLAN_TIMES.items():
         data |= {f"slots-{key}-start": start, f"slots-{key}-end": end}

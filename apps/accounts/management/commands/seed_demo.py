@@ -13,16 +13,18 @@ from __future__ import annotations
 import random
 import secrets
 import time as clock
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from fsrs import Card, Rating
 
 from apps.curriculum.models import Plan, Slot, Topic, minutes_between
-from apps.progress.models import CheckIn, Enrollment, TopicNote, TopicProgress
+from apps.progress import review
+from apps.progress.models import CheckIn, Enrollment, ReviewLog, TopicNote, TopicProgress
 from apps.reminders.models import ReminderSettings
 
 ZONES = [
@@ -140,9 +142,10 @@ class Command(BaseCommand):
         empty = "{}" if connection.vendor == "postgresql" else {}  # COPY takes JSON as text; the ORM the value
         self.write(
             Enrollment,
-            ["user_id", "plan_id", "start_date", "timezone", "language", "slot_overrides", "created_at"],
+            ["user_id", "plan_id", "start_date", "timezone", "language", "slot_overrides", "created_at",
+             "desired_retention", "daily_reviews"],
             (
-                (uid, self.plan.pk, start, zone, "zh-hans" if zone.startswith("Asia/Sh") else "en", empty, now)
+                (uid, self.plan.pk, start, zone, "zh-hans" if zone.startswith("Asia/Sh") else "en", empty, now, 0.9, 10)
                 for uid, start, zone in learners
             ),
             expected=users,
@@ -198,15 +201,33 @@ class Command(BaseCommand):
                 for topic_id, end_day in topics:
                     lag = round(pace + rnd.uniform(-2, 2))
                     if end_day + lag < today_day:
-                        yield (uid, topic_id, "done", start + timedelta(days=max(end_day + lag - 1, 0)), now)
+                        closed = start + timedelta(days=max(end_day + lag - 1, 0))
+                        reviewed = datetime.combine(closed, time(12), tzinfo=UTC)
+                        due = reviewed + first_interval
+                        logs.append((uid, topic_id, 3, reviewed, first.stability, first.difficulty, due))
+                        yield (uid, topic_id, "done", closed, now, int(first.state), first.step, first.stability, first.difficulty,
+                               due, reviewed)
                     elif end_day - 3 <= today_day:
-                        yield (uid, topic_id, "in_progress", None, now)
+                        yield (uid, topic_id, "in_progress", None, now, None, None, None, None, None, None)
 
+        # Closing a topic is its card's first review, rated Good (apps.progress.review); the same for every card.
+        base = datetime(2026, 1, 1, tzinfo=UTC)
+        first = review.scheduler(0.9).review_card(Card(card_id=1), Rating.Good, base)[0]
+        first_interval = first.due - base
+
+        logs = []
         self.write(
             TopicProgress,
-            ["user_id", "topic_id", "status", "closed_on", "updated_at"],
+            ["user_id", "topic_id", "status", "closed_on", "updated_at", "card_state", "card_step", "stability", "difficulty",
+             "due_at", "last_review_at"],
             progress_rows(),
             expected=int(users * len(topics) * days / self.plan.total_days),
+        )
+        self.write(
+            ReviewLog,
+            ["user_id", "topic_id", "rating", "reviewed_at", "stability", "difficulty", "due_at"],
+            iter(logs),
+            expected=len(logs),
         )
         self.write(
             TopicNote,
