@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from apps.progress.models import CheckIn
@@ -262,3 +262,49 @@ def phase_progress(history: History, phases) -> list[PhaseProgress]:
                 row.closed += end_day - start_day + 1
                 break
     return rows
+
+
+@dataclass
+class ReviewDay:
+    date: date
+    due: int | None  # reviews due that day (today: with the overdue ones); None for a past day
+    recall: float | None  # average predicted recall of the done topics that day, 0..1
+
+
+REVIEW_PAST, REVIEW_AHEAD = 30, 30
+
+
+def review_forecast(day: LearnerDay, logs: list[tuple[int, datetime, float]]) -> list[ReviewDay]:
+    """Reviews due per day for the next 30 days, and the average predicted recall of finished topics
+    over the last 30 days (from the review logs: the card as each review left it) and the next 30 (if
+    no more reviews were done). `logs` are (topic id, reviewed at, stability), oldest first."""
+    from bisect import bisect_right
+
+    from apps.progress import review
+    from apps.progress.models import TopicProgress
+
+    tz, today = day.enrollment.tz, day.date
+    cards = {t: p for t, p in day.progress.items() if p.status == TopicProgress.Status.DONE and p.due_at is not None}
+    due = defaultdict(int)
+    for p in cards.values():
+        due[max(p.due_at.astimezone(tz).date(), today)] += 1
+    history = defaultdict(list)  # topic → [(reviewed at, stability)], oldest first
+    for topic_id, reviewed_at, stability in logs:
+        if topic_id in cards:
+            history[topic_id].append((reviewed_at, stability))
+    result = []
+    for offset in range(-REVIEW_PAST, REVIEW_AHEAD + 1):
+        d = today + timedelta(days=offset)
+        at = datetime.combine(d, time(21), tzinfo=tz)  # the evening of that day
+        values = []
+        for topic_id, p in cards.items():
+            if offset >= 0:
+                values.append(review.recall(p.stability, p.last_review_at, at))
+                continue
+            reviews = history.get(topic_id, [])
+            i = bisect_right([r for r, _s in reviews], at)
+            if i:
+                values.append(review.recall(reviews[i - 1][1], reviews[i - 1][0], at))
+        recall = sum(values) / len(values) if values else None
+        result.append(ReviewDay(d, due.get(d, 0) if offset >= 0 else None, recall))
+    return result

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.templatetags.cadence import minutes_text
-from apps.dashboard.charts import Burndown, HeatDay, PhaseProgress, Week
+from apps.dashboard.charts import Burndown, HeatDay, PhaseProgress, ReviewDay, Week
 
 ACCENT = "#2f6f4f"
 MUTED = "#8a8a90"
@@ -191,4 +191,29 @@ def phase_figure(rows: list[PhaseProgress]) -> dict:
     return _figure(
         data, hovermode="closest", margin={"l": 12, "r": 12, "t": 12, "b": 30}, height=60 + 36 * len(rows),
         xaxis={"range": [0, 100], "ticksuffix": "%"}, yaxis={"autorange": "reversed", "automargin": True},
+    )
+
+
+def review_figure(days: list[ReviewDay]) -> dict:
+    """Reviews due per day ahead (bars) and the average predicted recall of done topics (a line, past
+    and, dashed, ahead if no more reviews were done)."""
+    x = _dates(d.date for d in days)
+    ahead = [d for d in days if d.due is not None]
+    past = [d for d in days if d.due is None]
+    recall = _("Average recall")
+    data = [
+        {"type": "bar", "x": _dates(d.date for d in ahead), "y": [d.due for d in ahead], "name": _("Reviews due"),
+         "marker": {"color": "#7aa6d6"}, "hovertemplate": "%{x|%Y-%m-%d}: %{y}<extra>" + _("Reviews due") + "</extra>"},
+        {"type": "scatter", "mode": "lines", "x": _dates(d.date for d in past) + [ahead[0].date.isoformat()] if ahead else [],
+         "y": [None if d.recall is None else round(100 * d.recall, 1) for d in past + ahead[:1]], "yaxis": "y2", "name": recall,
+         "line": {"color": ACCENT, "width": 2}, "hovertemplate": "%{x|%Y-%m-%d}: %{y}%<extra>" + recall + "</extra>"},
+        {"type": "scatter", "mode": "lines", "x": _dates(d.date for d in ahead),
+         "y": [None if d.recall is None else round(100 * d.recall, 1) for d in ahead], "yaxis": "y2",
+         "name": _("Recall if no more reviews"), "line": {"color": ACCENT, "width": 1.5, "dash": "dash"},
+         "hovertemplate": "%{x|%Y-%m-%d}: %{y}%<extra></extra>"},
+    ]
+    return _figure(
+        data, height=300, barmode="overlay", xaxis={**DATE_AXIS, "range": [x[0], x[-1]]} if x else DATE_AXIS,
+        yaxis={"title": {"text": _("Reviews due")}, "rangemode": "tozero"},
+        yaxis2={"title": {"text": _("Recall (%)")}, "overlaying": "y", "side": "right", "range": [0, 100], "showgrid": False},
     )

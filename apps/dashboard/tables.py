@@ -44,3 +44,9 @@ def heatmap_rows(grid: list[list[HeatDay]]) -> SafeString:
         return day.minutes if day.state in ("active", "finished") else ""
 
     return _rows([f"{week[0].date:%Y-%m-%d}", *(cell(d) for d in week)] for week in grid)
+
+
+def review_rows(days) -> SafeString:
+    return _rows(
+        (f"{d.date:%Y-%m-%d}", "" if d.due is None else d.due, "" if d.recall is None else f"{100 * d.recall:.0f}%") for d in days
+    )

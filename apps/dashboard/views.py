@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.dashboard import charts, figures, tables
 from apps.progress.display import SlotCard
 from apps.progress.http import with_learner
+from apps.progress.models import ReviewLog
 from apps.progress.schedule import day_kind
 from apps.progress.stats import week_start
 
@@ -27,6 +29,9 @@ def dashboard(request, learner):
     phases = day.parts.phases
 
     burn = charts.burndown(day, history)
+    logs = list(ReviewLog.objects.filter(user=request.user, reviewed_at__lte=timezone.now()).order_by("reviewed_at")
+                .values_list("topic_id", "reviewed_at", "stability"))
+    reviews = charts.review_forecast(day, logs)
     weeks = charts.hours(day, history)
     grid = charts.heatmap(day, history)
     phase_rows = charts.phase_progress(history, phases)
@@ -59,6 +64,7 @@ def dashboard(request, learner):
             "hours": tables.hours_rows(weeks),
             "phases": tables.phase_rows(phase_rows),
             "heatmap": tables.heatmap_rows(grid),
+            "reviews": tables.review_rows(reviews),
         },
         "figures": {
             "burndown": figures.burndown_figure(
@@ -71,6 +77,7 @@ def dashboard(request, learner):
             "hours": figures.hours_figure(weeks, labels),
             "heatmap": figures.heatmap_figure(grid),
             "phases": figures.phase_figure(phase_rows),
+            "reviews": figures.review_figure(reviews),
         },
     }
     template = "dashboard/dashboard.html#live" if request.htmx else "dashboard/dashboard.html"

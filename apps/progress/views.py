@@ -329,10 +329,15 @@ def block(request, learner, slug, number):
     topics = parts.topics_of(block_.pk)
     panels = []
     if mine:
-        statuses = dict(TopicProgress.objects.filter(user=request.user, topic__block=block_).values_list("topic_id", "status"))
+        rows = TopicProgress.objects.filter(user=request.user, topic__block=block_).values_list(
+            "topic_id", "status", "stability", "last_review_at")
+        statuses = {topic_id: (status, stability, last) for topic_id, status, stability, last in rows}
         texts = dict(TopicNote.objects.filter(user=request.user, topic__block=block_).values_list("topic_id", "text"))
+        now = timezone.now()
         for topic in topics:
-            topic.status = statuses.get(topic.pk, TopicProgress.Status.NOT_STARTED)
+            topic.status, stability, last = statuses.get(topic.pk, (TopicProgress.Status.NOT_STARTED, None, None))
+            recall = review.recall(stability, last, now) if topic.status == TopicProgress.Status.DONE else None
+            topic.recall_percent = None if recall is None else round(100 * recall)
             topic.note_text = texts.get(topic.pk, "")
         items = projects_of(learner, block_)
         panels = render_panels("block", request, learner=learner, block=block_, topics=topics)

@@ -76,6 +76,11 @@ def build_messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMulti
 OVERDUE_LISTED = 5
 
 
+def _morning(reminder: Reminder, day: LearnerDay) -> bool:
+    first = min((s.slot.number for s in day.today_slots), default=None)
+    return reminder.kind == Reminder.Kind.DIGEST or reminder.slot == first
+
+
 def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dict:
     slot = day.slot(reminder.local_date, reminder.slot)
     yesterday = reminder.local_date - timedelta(days=1)
@@ -98,6 +103,9 @@ def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dic
         "topics": day.open_topics,  # today's topics still open: a closed one is not today's work any more
         "overdue": day.overdue[:OVERDUE_LISTED],
         "overdue_more": max(0, len(day.overdue) - OVERDUE_LISTED),
+        # The morning reminder (the day's first slot, or the digest) lists the reviews due and the first three.
+        "reviews_due": day.reviews_waiting if _morning(reminder, day) else 0,
+        "first_reviews": day.reviews[:3] if _morning(reminder, day) else [],
         "buffer": day,
         "block": day.block,
         "paper": suggestion if slot is not None and slot.purpose == "reading" else None,

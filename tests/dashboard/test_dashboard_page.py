@@ -28,7 +28,7 @@ def test_it_shows_tiles_charts_and_tables(alice_client, alice, frozen):
     assert "Day 10 of 180" in html and "2%" in html  # 3 of 180 topic-days
     assert "behind by 6 days" in html and "buffer-red" in html and "day 30, in 20 days" in html
     figs = figures(html)
-    assert set(figs) == {"fig-burndown", "fig-hours", "fig-heatmap", "fig-phases"}
+    assert set(figs) == {"fig-burndown", "fig-hours", "fig-heatmap", "fig-phases", "fig-reviews"}
     names = [trace.get("name") for trace in figs["fig-burndown"]["data"]]
     assert names[:2] == ["Ideal (on plan or ahead below it)", "Remaining"] and "Milestones" in names
     assert "Forecast (pace of the last 10 active days)" in names
@@ -39,7 +39,7 @@ def test_it_shows_tiles_charts_and_tables(alice_client, alice, frozen):
     [late] = [a for a in layout["annotations"] if a["text"].startswith("at this pace")]
     assert late["text"] == "at this pace: 2028-06-22, 14 months late" and late["x"] == "2027-05-03"
     assert "At the pace of the last 10 active days you finish on 2028-06-22 (14 months late)." in html
-    assert html.count("View as table") == 4
+    assert html.count("View as table") == 5
     assert "<td>2026-11-09</td><td>9</td><td>171</td><td>177</td>" in html  # the burn-down's table row for day 9
     assert "<script>" not in html.replace('<script id="', "")  # no inline script without a nonce
 
@@ -54,7 +54,7 @@ def test_every_figure_is_valid_plotly(alice_client, alice, frozen):
     TopicProgress.objects.create(user=alice, topic=Topic.objects.get(key="1.1"), status="done", closed_on=date(2026, 11, 9))
     Pause.objects.create(user=alice, start_date=date(2026, 11, 5), end_date=date(2026, 11, 6))
     figs = figures(alice_client.get("/dashboard/").content.decode())
-    assert len(figs) == 4
+    assert len(figs) == 5
     for name, fig in figs.items():
         validated = go.Figure(fig)  # raises ValueError on any property plotly does not know
         assert len(validated.data) == len(fig["data"]), name
@@ -83,7 +83,7 @@ def test_a_check_in_from_the_dashboard_uses_the_compact_card_and_triggers_the_re
 
 
 @pytest.mark.parametrize("history", [0, 1, 540])
-def test_four_queries_whatever_the_history(alice_client, alice, plan, frozen, django_assert_max_num_queries, history):
+def test_five_queries_whatever_the_history(alice_client, alice, plan, frozen, django_assert_max_num_queries, history):
     first = date(2026, 11, 10) - timedelta(days=179)
     CheckIn.objects.bulk_create([
         CheckIn(user=alice, local_date=first + timedelta(days=i // 3), slot=i % 3 + 1, status="done", minutes=60)
@@ -94,8 +94,9 @@ def test_four_queries_whatever_the_history(alice_client, alice, plan, frozen, dj
             TopicProgress(user=alice, topic=t, status="done", closed_on=date(2026, 11, 5)) for t in Topic.objects.filter(plan=plan)
         ])
     alice_client.get("/dashboard/")  # the first request in a process also reads the plan into the plan cache
-    # the user with enrollment and plan; the learner's pauses, topic progress and check-ins (the session is in Redis)
-    with django_assert_max_num_queries(4):
+    # the user with enrollment and plan; the learner's pauses, topic progress and check-ins; their review logs (the
+    # session is in Redis)
+    with django_assert_max_num_queries(5):
         assert alice_client.get("/dashboard/").status_code == 200
 
 

@@ -170,3 +170,26 @@ def test_today_runs_the_same_queries_with_55_cards_and_500_logs(alice_client, al
         alice_client.get("/")
         with django_assert_max_num_queries(BUDGETS["/"]):
             assert "55 reviews due · 10 today" in alice_client.get("/").content.decode()
+
+
+def test_the_dashboard_forecasts_reviews_and_recall(alice_client, alice):
+    import re
+
+    with time_machine.travel(T0, tick=False):
+        done(alice_client, "1.1")
+        done(alice_client, "1.2")
+    first_due = row(alice).due_at
+    rate(alice_client, "1.1", "good", first_due)
+    now = first_due + timedelta(hours=1)
+    with time_machine.travel(now, tick=False):
+        html = alice_client.get("/dashboard/").content.decode()
+    figure = json.loads(re.search(r'<script id="fig-reviews" type="application/json">(.*?)</script>', html, re.S).group(1))
+    bars, past, ahead = figure["data"]
+    assert len(bars["x"]) == 31 and sum(bars["y"]) == 2  # both cards fall due in the next 30 days (1.2 is due today)
+    assert bars["y"][0] == 1
+    recall_past = [v for v in past["y"] if v is not None]
+    assert recall_past and all(0 < v <= 100 for v in recall_past)
+    assert ahead["y"][0] > ahead["y"][-1]  # with no more reviews, recall only falls
+    rows = re.findall(r"<tr><td>(\d{4}-\d{2}-\d{2})</td><td>(\d*)</td><td>(\d*%?)</td></tr>",
+                      html[html.index('id="review-forecast-h"'):])
+    assert len(rows) == 61 and rows[30][1] == "1"

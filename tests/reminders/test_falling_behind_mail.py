@@ -6,6 +6,7 @@ paper from a later block at 06:00), as a real SMTP server receives it."""
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from apps.curriculum.models import Topic
 from apps.progress.models import TopicProgress
@@ -61,3 +62,24 @@ def test_the_noon_mail_suggests_a_course_not_a_paper(three, smtp_mailer):
     assert "12:00-13:00 视频课程学习" in text
     # CS224N belongs with the NLP block (7); the course of an earlier block (4) not yet done comes first.
     assert "Course: 李沐《动手学深度学习》" in text and "Read next" not in text and "Practice project" not in text
+
+
+def test_the_morning_mail_lists_the_reviews_due(learner, plan, smtp_mailer):
+    """Four done topics whose cards are due: the morning mail says four and names the first three; the
+    noon mail does not repeat them."""
+    from apps.curriculum.models import Topic
+    from apps.progress.services import set_topic_status
+
+    user = learner("reviewer", start=date(2026, 3, 1))
+    with time_machine.travel(datetime(2026, 3, 10, 4, tzinfo=UTC), tick=False):
+        for key in ("1.1", "1.2", "1.3", "2.1"):
+            set_topic_status(user=user, topic=Topic.objects.get(plan=plan, key=key), status="done", local_date=date(2026, 3, 10))
+    send_now(MORNING)
+    text, html = mail_for(smtp_mailer, "reviewer")
+    for body in (text, html):
+        assert "4 reviews due today:" in body
+        assert "1.1 " in body[body.index("reviews due today"):] and "2.1 " not in body[body.index("reviews due today"):]
+    smtp_mailer.messages.clear()
+    send_now(NOON)
+    text, _html = mail_for(smtp_mailer, "reviewer")
+    assert "reviews due" not in text
