@@ -193,3 +193,18 @@ def test_the_dashboard_forecasts_reviews_and_recall(alice_client, alice):
     rows = re.findall(r"<tr><td>(\d{4}-\d{2}-\d{2})</td><td>(\d*)</td><td>(\d*%?)</td></tr>",
                       html[html.index('id="review-forecast-h"'):])
     assert len(rows) == 61 and rows[30][1] == "1"
+
+
+def test_desired_retention_and_daily_reviews_are_settings(alice_client, alice):
+    from tests.progress.test_settings_page import form_data
+
+    values = {"enrollment-desired_retention": "0.95", "enrollment-daily_reviews": "25"}
+    response = alice_client.post("/settings/", form_data(alice, **values))
+    assert response.status_code == 302
+    alice.enrollment.refresh_from_db()
+    assert (alice.enrollment.desired_retention, alice.enrollment.daily_reviews) == (0.95, 25)
+    bad = (("enrollment-desired_retention", "0.99"), ("enrollment-desired_retention", "0.5"), ("enrollment-daily_reviews", "0"))
+    for field, value in bad:
+        assert alice_client.post("/settings/", form_data(alice, **{field: value})).status_code == 400
+    alice.enrollment.refresh_from_db()
+    assert alice.enrollment.desired_retention == 0.95
