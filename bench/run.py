@@ -270,7 +270,12 @@ def main():
         run([PY, "bench/fanout.py", str(RESULTS), str(RATE), str(RATE_USERS)], env_for(big), timeout=1800).stdout.strip().splitlines()[-1]
     )
 
+    log("lighthouse (front-end budgets)")
+    from lighthouse import measure as lighthouse
+
+    pages = lighthouse(big)
     results = {
+        "lighthouse": pages,
         "machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "users": USERS,

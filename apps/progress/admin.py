@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, TopicNote, TopicProgress
+from apps.progress.models import ApiToken, CheckIn, Enrollment, Pause, ProjectProgress, ReviewLog, TopicNote, TopicProgress
 
 
 @admin.register(Enrollment)
@@ -51,3 +51,12 @@ class TopicNoteAdmin(admin.ModelAdmin):
     list_display = ["user", "topic", "updated_at"]
     list_select_related = ["user", "topic"]
     search_fields = ["user__username", "text"]
+
+
+@admin.register(ReviewLog)
+class ReviewLogAdmin(admin.ModelAdmin):
+    list_display = ["user", "topic", "rating", "reviewed_at", "due_at"]
+    list_filter = ["rating"]
+    search_fields = ["user__username", "topic__key"]
+    list_select_related = ["user", "topic"]
+    raw_id_fields = ["user", "topic"]

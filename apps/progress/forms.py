@@ -73,13 +73,20 @@ class SlotOverridesForm(forms.Form):
         for slot in self.plan_slots:
             key = slot_key(slot.days, slot.number)
             current = mine.get(key, slot)
+            # In a table, each input names its slot itself (screen readers, and Lighthouse's label audit).
+            name = f"{slot.get_days_display()} {slot.activity}"
             self.fields[f"{key}-start"] = forms.TimeField(
-                label=_("Start"), required=False, initial=current.start, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                label=_("Start"), required=False, initial=current.start,
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": _("%(slot)s: start") % {"slot": name}}, format="%H:%M"),
             )
             self.fields[f"{key}-end"] = forms.TimeField(
-                label=_("End"), required=False, initial=current.end, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                label=_("End"), required=False, initial=current.end,
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": _("%(slot)s: end") % {"slot": name}}, format="%H:%M"),
             )
-            self.fields[f"{key}-off"] = forms.BooleanField(label=_("Not for me"), required=False, initial=key not in mine)
+            self.fields[f"{key}-off"] = forms.BooleanField(
+                label=_("Not for me"), required=False, initial=key not in mine,
+                widget=forms.CheckboxInput(attrs={"aria-label": _("%(slot)s: not for me") % {"slot": name}}),
+            )
 
     @property
     def rows(self):

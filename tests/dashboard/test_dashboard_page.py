@@ -117,7 +117,7 @@ def test_the_first_load_stays_under_700_kb_gzipped(alice_client, frozen):
         assert path, src
         total += len(gzip.compress(open(path, "rb").read()))
     assert total < 700_000, total
-    assert b"plotly-cartesian.min.js" in html and b"cdn" not in html.lower()
+    assert b"plotly-cadence.min.js" in html and b"cdn" not in html.lower()
 
 
 def test_a_learner_with_nothing_yet_sees_an_empty_but_working_dashboard(client, django_user_model, plan, frozen):

@@ -20,7 +20,7 @@ def test_collected_static_files_are_hashed_compressed_and_cached_for_long(tmp_pa
         html = client.get("/dashboard/").content.decode()
         import re
 
-        plotly = re.search(r'src="(/static/vendor/plotly/plotly-cartesian\.min\.[0-9a-f]{12}\.js)"', html)
+        plotly = re.search(r'src="(/static/vendor/plotly/plotly-cadence\.min\.[0-9a-f]{12}\.js)"', html)
         assert plotly, re.findall(r"src=\"[^\"]+\"", html)
         response = client.get(plotly.group(1), HTTP_ACCEPT_ENCODING="gzip")
         assert response.status_code == 200
