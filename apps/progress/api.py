@@ -137,18 +137,19 @@ def reviews(request, learner):
     which = request.GET.get("due", "today")
     if which not in ("today", "all"):
         return error(400, {"due": [_("Use due=today or due=all.")]})
-    now = timezone.now()
+    day = learner.day  # the one summary holds every card (on the topic-progress rows it read)
     if which == "today":
-        day = learner.day
         items = [{"key": r.topic.key, "title": r.topic.title, "due": r.due.isoformat(), "recall": round(r.recall, 4)} for r in day.reviews]
         return JsonResponse(items, safe=False)
-    rows = TopicProgress.objects.filter(user=request.user, status=TopicProgress.Status.DONE, due_at__isnull=False,
-                                        topic__plan=learner.plan).select_related("topic").order_by("due_at")
-    tz = learner.enrollment.tz
+    now, tz, topics = timezone.now(), learner.enrollment.tz, day.parts.topic_by_id
+    cards = sorted(
+        ((p, topics[topic_id]) for topic_id, p in day.progress.items() if p.status == TopicProgress.Status.DONE and p.due_at),
+        key=lambda pair: (pair[0].due_at, pair[1].start_day),
+    )
     return JsonResponse([
-        {"key": r.topic.key, "title": r.topic.title, "due": r.due_at.astimezone(tz).date().isoformat(),
-         "recall": round(review.recall(r.stability, r.last_review_at, now), 4)}
-        for r in rows
+        {"key": t.key, "title": t.title, "due": p.due_at.astimezone(tz).date().isoformat(),
+         "recall": round(review.recall(p.stability, p.last_review_at, now), 4)}
+        for p, t in cards
     ], safe=False)
 
 

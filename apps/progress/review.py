@@ -62,8 +62,7 @@ def review(row: TopicProgress, rating: Rating, when: datetime, retention: float)
 
 def start(row: TopicProgress, when: datetime, retention: float) -> ReviewLog:
     """A topic just closed as done: its card, reviewed Good now."""
-    for name in CARD_FIELDS:
-        setattr(row, name, None)
+    forget(row)
     return review(row, Rating.Good, when, retention)
 
 

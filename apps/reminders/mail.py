@@ -91,6 +91,7 @@ def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dic
             yesterday_rows.append({"activity": then.activity if then else "", "status": c.status, "minutes": c.minutes})
     link = {"user_id": reminder.user_id, "local_date": reminder.local_date, "slot": reminder.slot}
     suggestion = day.suggestion(slot) if slot is not None else None
+    morning = _morning(reminder, day)
     return {
         "reminder": reminder,
         "user": reminder.user,
@@ -104,8 +105,8 @@ def context(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings) -> dic
         "overdue": day.overdue[:OVERDUE_LISTED],
         "overdue_more": max(0, len(day.overdue) - OVERDUE_LISTED),
         # The morning reminder (the day's first slot, or the digest) lists the reviews due and the first three.
-        "reviews_due": day.reviews_waiting if _morning(reminder, day) else 0,
-        "first_reviews": day.reviews[:3] if _morning(reminder, day) else [],
+        "reviews_due": day.reviews_waiting if morning else 0,
+        "first_reviews": day.reviews[:3] if morning else [],
         "buffer": day,
         "block": day.block,
         "paper": suggestion if slot is not None and slot.purpose == "reading" else None,
