@@ -60,7 +60,8 @@ def test_every_form_saves_and_is_kept(browser, live_server, plan, django_user_mo
     expect(page.locator("#pause")).to_contain_text(pause_on.isoformat())
     assert Pause.objects.filter(user=user, start_date=pause_on).exists()
     page.locator("#pause form button").first.click()  # resume: a pause not begun yet is dropped
-    page.reload()
+    # Wait for the page the resume redirects to (a reload now would race that navigation).
+    expect(page.locator("#pause input[name=start_date]")).to_be_visible()
     assert not Pause.objects.filter(user=user).exists()
 
     # An API token, made and then revoked after confirming.
@@ -91,6 +92,7 @@ def test_every_form_saves_and_is_kept(browser, live_server, plan, django_user_mo
     page.locator("li.project-row input[type=checkbox]").first.check()
     expect(page.locator("li.project-row .saved-note").first).not_to_be_empty()
     page.locator("article.slot-card").first.locator("button[value=done]").first.click()
+    page.wait_for_load_state("networkidle")  # the HTMX post has its answer before the page is reloaded
     page.reload()
     expect(page.locator("#topics-h + ul li.topic-row").first.locator("button[value=in_progress]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("li.project-row input[type=checkbox]").first).to_be_checked()
@@ -116,6 +118,7 @@ def test_every_form_saves_and_is_kept(browser, live_server, plan, django_user_mo
     expect(page.locator("li.check-row .saved-note").first).not_to_be_empty()
     page.locator("li.check-row").first.locator("input[name=evidence]").fill("https://example.com/linreg")
     page.locator("li.check-row").first.locator("button").click()
+    page.wait_for_load_state("networkidle")
     page.reload()
     expect(page.locator("li.check-row input[type=checkbox]").first).to_be_checked()
     expect(page.locator("li.check-row input[name=evidence]").first).to_have_value("https://example.com/linreg")
