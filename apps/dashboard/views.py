@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from apps.dashboard import charts, figures, tables
+from apps.dashboard import charts, figures, preview, tables
 from apps.progress.display import SlotCard
 from apps.progress.http import with_learner
 from apps.progress.models import ReviewLog
@@ -80,5 +80,7 @@ def dashboard(request, learner):
             "reviews": figures.review_figure(reviews),
         },
     }
+    # Each chart painted with the page as SVG; plotly.js draws the same figure when the learner reaches for it.
+    context["previews"] = {name: preview.render(figure) for name, figure in context["figures"].items()}
     template = "dashboard/dashboard.html#live" if request.htmx else "dashboard/dashboard.html"
     return render(request, template, context)

@@ -41,6 +41,7 @@ def test_no_csp_violations_on_today_dashboard_and_admin(browser, live_server, pl
     assert page.evaluate("window.__csp") == []
 
     page.goto(f"{live_server.url}/dashboard/")
+    page.locator("[data-figure='fig-burndown']").hover()  # plotly.js is loaded when a chart is reached for
     expect(page.locator("[data-figure='fig-burndown']")).to_have_attribute("data-drawn", "true", timeout=20_000)
     assert page.evaluate("window.__csp") == []
 

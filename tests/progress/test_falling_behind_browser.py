@@ -79,6 +79,9 @@ def test_today_and_the_dashboard_for_each_learner(browser, live_server, plan, dj
 
     page.goto(f"{live_server.url}/dashboard/")
     burndown = page.locator("[data-figure='fig-burndown']")
+    expect(burndown.locator(".preview path").first).to_be_visible()
+    no_overflow(page, width, tmp_path / f"dashboard-drawn-{name}-{width}.png")
+    burndown.hover()  # plotly.js is loaded when a chart is reached for
     expect(burndown).to_have_attribute("data-drawn", "true", timeout=20_000)
     if width < 700:
         burndown.hover()
