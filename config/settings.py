@@ -244,6 +244,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Apprise's own log lines can name a channel's host or parts of its URL: they are kept out of the
+    # logs, and apps.reminders.channels reads them (scrubbed) only to say why a send failed.
+    "loggers": {"apprise": {"handlers": [], "propagate": False, "level": "CRITICAL"}},
 }
 
 # Parts of learner pages contributed by apps built on progress (see apps/progress/panels.py).

@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.progress.models import Enrollment
 from apps.progress.summary import LearnerDay, summarize
@@ -27,8 +28,11 @@ LINK_SALT = "cadence.reminders.link"
 LINK_MAX_AGE = 60 * 60 * 48  # a mailed link works for two days
 
 
-def sign_link(*, user_id: int, local_date, slot: int, action: str) -> str:
-    return signing.dumps({"u": user_id, "d": local_date.isoformat(), "s": slot, "a": action}, salt=LINK_SALT, compress=True)
+def sign_link(*, user_id: int, local_date, slot: int, action: str, channel: str | None = None) -> str:
+    data = {"u": user_id, "d": local_date.isoformat(), "s": slot, "a": action}
+    if channel and channel != "email":
+        data["c"] = channel  # a snooze from a push notification comes back by the same channel
+    return signing.dumps(data, salt=LINK_SALT, compress=True)
 
 
 def read_link(token: str, action: str, max_age: int = LINK_MAX_AGE) -> dict:
@@ -43,8 +47,9 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def build_messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMultiAlternatives]]:
-    """A message for each reminder whose learner has an e-mail address and a plan, in batch order."""
+def learner_days(reminders: list[Reminder]) -> list[tuple[Reminder, LearnerDay, ReminderSettings]]:
+    """Each reminder with its learner's day (on the reminder's local date) and settings, in batch
+    order, skipping learners without a plan: from a fixed number of queries for the whole batch."""
     users = {r.user_id for r in reminders}
     enrollments = {e.user_id: e for e in Enrollment.objects.filter(user_id__in=users).select_related("plan")}
     prefs = {s.user_id: s for s in ReminderSettings.objects.filter(user_id__in=users)}
@@ -62,15 +67,36 @@ def build_messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMulti
     for local_date, user_ids in by_date.items():
         found = summarize([enrollments[uid] for uid in user_ids], dates=dict.fromkeys(user_ids, local_date))
         days.update({(uid, local_date): day for uid, day in found.items()})
+    return [(r, days[(r.user_id, r.local_date)], prefs[r.user_id]) for r in reminders if (r.user_id, r.local_date) in days]
 
+
+def build_messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMultiAlternatives]]:
+    """A message for each reminder whose learner has an e-mail address and a plan, in batch order."""
     out = []
-    for reminder in reminders:
-        day = days.get((reminder.user_id, reminder.local_date))
-        if day is None or not reminder.user.email:
+    for reminder, day, prefs in learner_days(reminders):
+        if not reminder.user.email:
             continue
         with translation.override(day.enrollment.language):
-            out.append((reminder, render_message(reminder, day, prefs[reminder.user_id])))
+            out.append((reminder, render_message(reminder, day, prefs)))
     return out
+
+
+def render_short(reminder: Reminder, day: LearnerDay, prefs: ReminderSettings, *, push: bool = False) -> dict:
+    """The reminder for a push notification or a chat app, in the active language: a title, a few
+    lines of text (the same facts as the e-mail, shorter), Today's address, and the signed links a
+    push notification's Done and Snooze buttons POST to."""
+    values = context(reminder, day, prefs) | {"push": push}
+    link = {"user_id": reminder.user_id, "local_date": reminder.local_date, "slot": reminder.slot}
+    return {
+        "title": " ".join(render_to_string("reminders/email/reminder_subject.txt", values).split()),
+        "body": render_to_string("reminders/channel/reminder.txt", values).strip(),
+        "url": values["today_url"],
+        "done_url": absolute(reverse("reminders:push-action", args=["checkin", sign_link(**link, action="checkin")])),
+        "snooze_url": absolute(reverse("reminders:push-action", args=["snooze", sign_link(**link, action="snooze", channel=reminder.channel)])),
+        "tag": f"cadence-{reminder.local_date.isoformat()}-{reminder.slot}",
+        "done_title": _("Done"),
+        "snooze_title": _("Snooze 30 minutes"),
+    }
 
 
 OVERDUE_LISTED = 5

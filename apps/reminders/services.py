@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time as time_
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,13 +30,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mailers
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.curriculum.models import Slot
 from apps.progress.models import CheckIn, Enrollment
 from apps.progress.schedule import Schedule, day_kind
 from apps.progress.summary import learner_slots, load_pauses, slot_instants, slots_on
-from apps.reminders.models import Reminder, ReminderSettings
+from apps.reminders.models import EMAIL, Channel, Reminder, ReminderSettings
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Candidate:
     due_at: datetime
     window_ends_at: datetime
     status: str
+    channel: str = EMAIL
 
 
 def _zone_windows(now: datetime, zones) -> dict[str, list[tuple[date, time, time]]]:
@@ -88,8 +90,9 @@ def find_candidates(now: datetime) -> list[Candidate]:
     queries whatever the number of learners."""
     reminded = (
         Enrollment.objects.filter(user__is_active=True)
-        .exclude(user__email="")
+        .filter(~Q(user__email="") | Q(user__channels__enabled=True))
         .exclude(user__reminder_settings__mode=ReminderSettings.Mode.OFF)
+        .distinct()
     )
     windows = _zone_windows(now, reminded.values_list("timezone", flat=True).distinct().order_by())
     if not windows:
@@ -113,36 +116,50 @@ def find_candidates(now: datetime) -> list[Candidate]:
         reminded.filter(who).values(
             "user_id", "timezone", "start_date", "plan_id", "plan__total_days", "slot_overrides",
             "user__reminder_settings__mode", "user__reminder_settings__weekends", "user__reminder_settings__disabled_slots",
+            "user__reminder_settings__email", "user__email",
         )
     )
     pauses = load_pauses(r["user_id"] for r in rows)
+    channels = channels_of(r["user_id"] for r in rows)
 
     candidates = []
     for r in rows:
         mode = r["user__reminder_settings__mode"] or ReminderSettings.Mode.EVERY_SLOT
         weekends = r["user__reminder_settings__weekends"]
-        disabled = _slot_keys(r["user__reminder_settings__disabled_slots"])
+        # Each channel with the slots it is on for: e-mail (unless turned off or no address) and the others.
+        routes = [(c.code, _slot_keys(c.disabled_slots)) for c in channels.get(r["user_id"], [])]
+        if r["user__email"] and r["user__reminder_settings__email"] is not False:
+            routes.insert(0, (EMAIL, _slot_keys(r["user__reminder_settings__disabled_slots"])))
         tz = ZoneInfo(r["timezone"])
         schedule = Schedule(r["start_date"], tz, pauses.get(r["user_id"], []), total_days=r["plan__total_days"], now=now)
-        slots = [s for s in learner_slots(plan_slots.get(r["plan_id"], []), r["slot_overrides"]) if s.key not in disabled]
+        slots = learner_slots(plan_slots.get(r["plan_id"], []), r["slot_overrides"])
         for local_date, _low, _high in windows[r["timezone"]]:
             if weekends is False and day_kind(local_date) == "weekend":
                 continue
-            todays = sorted(slots_on(slots, local_date), key=lambda s: s.start)
-            if mode == ReminderSettings.Mode.DIGEST:
-                todays = todays[:1]  # the digest goes out at the day's first reminded slot only
-            for slot in todays:
-                starts, ends = slot_instants(local_date, slot.start, slot.end, tz)
-                if not (now - LOOKBACK < starts <= now) or schedule.state(local_date) != "active":
-                    continue
-                too_late = now - starts > LATE_LIMIT or now >= ends
-                candidates.append(Candidate(
-                    user_id=r["user_id"], local_date=local_date, slot=slot.number,
-                    kind=Reminder.Kind.DIGEST if mode == ReminderSettings.Mode.DIGEST else Reminder.Kind.SLOT,
-                    due_at=starts, window_ends_at=min(starts + LATE_LIMIT, ends),
-                    status=Reminder.Status.MISSED if too_late else Reminder.Status.PENDING,
-                ))
+            for channel, disabled in routes:
+                todays = sorted((s for s in slots_on(slots, local_date) if s.key not in disabled), key=lambda s: s.start)
+                if mode == ReminderSettings.Mode.DIGEST:
+                    todays = todays[:1]  # the digest goes out at the day's first reminded slot only
+                for slot in todays:
+                    starts, ends = slot_instants(local_date, slot.start, slot.end, tz)
+                    if not (now - LOOKBACK < starts <= now) or schedule.state(local_date) != "active":
+                        continue
+                    too_late = now - starts > LATE_LIMIT or now >= ends
+                    candidates.append(Candidate(
+                        user_id=r["user_id"], local_date=local_date, slot=slot.number,
+                        kind=Reminder.Kind.DIGEST if mode == ReminderSettings.Mode.DIGEST else Reminder.Kind.SLOT,
+                        due_at=starts, window_ends_at=min(starts + LATE_LIMIT, ends),
+                        status=Reminder.Status.MISSED if too_late else Reminder.Status.PENDING, channel=channel,
+                    ))
     return candidates
+
+
+def channels_of(user_ids) -> dict[int, list[Channel]]:
+    """Each learner's enabled channels besides e-mail (one query)."""
+    found = defaultdict(list)
+    for channel in Channel.objects.filter(user_id__in=list(user_ids), enabled=True).only("id", "user_id", "disabled_slots"):
+        found[channel.user_id].append(channel)
+    return found
 
 
 def _slot_keys(value) -> set[str]:
@@ -160,9 +177,9 @@ def dispatch(now: datetime | None = None) -> list[int]:
         existing = set(
             Reminder.objects.filter(
                 user_id__in={c.user_id for c in candidates}, local_date__in={c.local_date for c in candidates}
-            ).values_list("user_id", "local_date", "slot", "kind")
+            ).values_list("user_id", "local_date", "slot", "kind", "channel")
         )
-        fresh = [c for c in candidates if (c.user_id, c.local_date, c.slot, c.kind) not in existing]
+        fresh = [c for c in candidates if (c.user_id, c.local_date, c.slot, c.kind, c.channel) not in existing]
         checked = set(
             CheckIn.objects.filter(
                 user_id__in={c.user_id for c in fresh}, local_date__in={c.local_date for c in fresh}
@@ -171,7 +188,7 @@ def dispatch(now: datetime | None = None) -> list[int]:
         Reminder.objects.bulk_create(
             [
                 Reminder(
-                    user_id=c.user_id, local_date=c.local_date, slot=c.slot, kind=c.kind, due_at=c.due_at,
+                    user_id=c.user_id, local_date=c.local_date, slot=c.slot, kind=c.kind, channel=c.channel, due_at=c.due_at,
                     window_ends_at=c.window_ends_at,
                     status=Reminder.Status.SKIPPED if (c.user_id, c.local_date, c.slot) in checked else c.status,
                 )
@@ -228,6 +245,15 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> dict:
     if not rows:
         return outcome
 
+    # Each channel on its own: the other channels go first, one by one, so that a mail server that is
+    # down (or slow) never holds back a push or a chat message, nor they the mail.
+    others = [r for r in rows if r.channel != EMAIL]
+    if others:
+        _send_elsewhere(others, token, now, outcome)
+    rows = [r for r in rows if r.channel == EMAIL]
+    if not rows:
+        return outcome
+
     messages = build_messages(rows)
     connection = mailers.default
     try:
@@ -259,6 +285,48 @@ def send_batch(ids: list[int], *, now: datetime | None = None) -> dict:
         except Exception:  # noqa: BLE001 - a connection that died while closing needs nothing more
             pass
     return outcome
+
+
+def _send_elsewhere(rows: list[Reminder], token: str, now: datetime, outcome: dict) -> None:
+    """Send reminders by push and Apprise channels, each row claimed, sent and marked on its own."""
+    from apps.reminders.channels import ChannelError, Gone, deliver
+    from apps.reminders.mail import learner_days, render_short
+
+    channels = Channel.objects.in_bulk([int(r.channel[2:]) for r in rows if r.channel[2:].isdigit()])
+    started = time_.monotonic()
+    items = learner_days(rows)
+    for position, (reminder, day, prefs) in enumerate(items):
+        if time_.monotonic() - started > SEND_BUDGET.total_seconds():
+            outcome["released"] += _release([r for r, _day, _prefs in items[position:]], token)
+            return
+        channel = channels.get(int(reminder.channel[2:])) if reminder.channel[2:].isdigit() else None
+        if channel is None or not channel.enabled:
+            Reminder.objects.filter(pk=reminder.pk, claim_token=token).update(
+                status=Reminder.Status.SKIPPED, error="the channel was removed or turned off", updated_at=now)
+            outcome["skipped"] += 1
+            continue
+        with translation.override(day.enrollment.language):
+            short = render_short(reminder, day, prefs, push=channel.kind == Channel.Kind.PUSH)
+        try:
+            deliver(channel, short)
+        except Gone as error:
+            Reminder.objects.filter(pk=reminder.pk, claim_token=token).update(
+                status=Reminder.Status.FAILED, error=str(error), claim_token="", updated_at=now)
+            channel.delete()  # the browser unsubscribed or the subscription expired
+            outcome["gone"] = outcome.get("gone", 0) + 1
+            continue
+        except ChannelError as error:
+            _retry([reminder], token, now, error)
+            channel_result(channel, "failed", str(error))
+            outcome["retry"] += 1
+            continue
+        _mark_sent(reminder.pk, token)
+        channel_result(channel, "sent", "")
+        outcome["sent"] += 1
+
+
+def channel_result(channel: Channel, status: str, error: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(last_status=status, last_error=error[:500], last_at=timezone.now())
 
 
 def _release(rows: list[Reminder], token: str) -> int:
@@ -313,7 +381,9 @@ def _reopen(connection) -> None:
 
 
 def _retry(rows: list[Reminder], token: str, now: datetime, error: Exception) -> None:
-    text = f"{type(error).__name__}: {error}"[:2000]
+    from apps.reminders.channels import ChannelError
+
+    text = (str(error) if isinstance(error, ChannelError) else f"{type(error).__name__}: {error}")[:2000]
     log.warning("reminders: %d not sent, will retry: %s", len(rows), text)
     for attempts, group in _by_attempts(rows).items():
         Reminder.objects.filter(pk__in=[r.pk for r in group], claim_token=token).update(
@@ -324,15 +394,16 @@ def _retry(rows: list[Reminder], token: str, now: datetime, error: Exception) ->
 def _by_attempts(rows):
     groups = {}
     for r in rows:
-        groups.setdefault(r.attempts + 1, []).append(r)  # attempts was incremented in the database at claim
+        groups.setdefault(r.attempts, []).append(r)  # the rows were read after the claim counted this attempt
     return groups
 
 
-def snooze(*, user, local_date: date, slot: int, now: datetime | None = None) -> bool:
-    """One more reminder for the slot in 30 minutes, once; False if it was snoozed already."""
+def snooze(*, user, local_date: date, slot: int, now: datetime | None = None, channel: str = EMAIL) -> bool:
+    """One more reminder for the slot in 30 minutes, by the channel it was asked from, once; False if
+    it was snoozed already."""
     now = now or timezone.now()
     _, created = Reminder.objects.get_or_create(
-        user=user, local_date=local_date, slot=slot, kind=Reminder.Kind.SNOOZE,
+        user=user, local_date=local_date, slot=slot, kind=Reminder.Kind.SNOOZE, channel=channel,
         defaults={"due_at": now + SNOOZE, "window_ends_at": now + SNOOZE + LATE_LIMIT},
     )
     return created

@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.progress import services as progress_services
 from apps.progress.forms import CheckInForm
@@ -25,9 +25,9 @@ from apps.progress.http import with_learner
 from apps.progress.learner import Learner
 from apps.progress.models import CheckIn
 from apps.reminders import calendar, services
-from apps.reminders.forms import ReminderSettingsForm
+from apps.reminders.forms import AppriseForm, ChannelSlotsForm, ReminderSettingsForm
 from apps.reminders.mail import read_link
-from apps.reminders.models import ReminderSettings
+from apps.reminders.models import EMAIL, Channel, Reminder, ReminderSettings
 
 
 def _link_user(request, token: str, action: str):
@@ -87,8 +87,33 @@ def snooze(request, token):
     context = {"local_date": local_date, "slot": data["s"], "token": token}
     if request.method == "GET":
         return render(request, "reminders/snooze.html", context)
-    created = services.snooze(user=user, local_date=local_date, slot=data["s"])
+    created = services.snooze(user=user, local_date=local_date, slot=data["s"], channel=data.get("c", EMAIL))
     return render(request, "reminders/snooze.html", context | {"snoozed": True, "again": not created})
+
+
+@login_not_required
+@csrf_exempt  # the service worker POSTs from a notification's button: the signed link is the proof, as in one-click unsubscribe
+@require_POST
+def push_action(request, action, token):
+    """Done or Snooze tapped on a push notification: the service worker POSTs the signed link here."""
+    user, data, error = _link_user(request, token, action)
+    if error:
+        return JsonResponse({"error": "this link is damaged, expired or not yours"}, status=error.status_code)
+    local_date = date.fromisoformat(data["d"])
+    if action == "snooze":
+        created = services.snooze(user=user, local_date=local_date, slot=data["s"], channel=data.get("c", EMAIL))
+        return JsonResponse({"snoozed": True, "again": not created})
+    learner = Learner.load(user)
+    form = CheckInForm({"date": local_date.isoformat(), "slot": data["s"], "status": "done", "minutes": ""}, learner=learner) if learner else None
+    if form is None or not form.is_valid():
+        problems = form.errors.get_json_data() if form is not None else {"plan": [{"message": "no plan"}]}
+        return JsonResponse({"error": "; ".join(e["message"] for errors in problems.values() for e in errors)}, status=400)
+    try:
+        _checkin, created = progress_services.record_checkin(
+            user=user, local_date=local_date, slot=data["s"], status="done", minutes=form.cleaned_data["minutes"])
+    except ValidationError as invalid:
+        return JsonResponse({"error": " ".join(invalid.messages)}, status=400)
+    return JsonResponse({"done": True, "date": local_date.isoformat(), "slot": data["s"], "created": created})
 
 
 @login_not_required
@@ -109,6 +134,18 @@ def _slot_choices(learner):
     return [(s.key, f"{names[s.days]} {s.start:%H:%M} {s.activity}") for s in learner.slots]
 
 
+def _settings_context(request, learner, prefs, **extra):
+    feed = request.build_absolute_uri(f"/calendar/{prefs.calendar_token}.ics")
+    choices = _slot_choices(learner)
+    channels = list(Channel.objects.filter(user=request.user))
+    for channel in channels:
+        channel.on_slots = [key for key, _label in choices if key not in channel.disabled_slots]
+    last_mail = (Reminder.objects.filter(user=request.user, channel=EMAIL).exclude(status=Reminder.Status.PENDING)
+                 .order_by("-updated_at").only("status", "error", "updated_at").first())
+    return {"prefs": prefs, "feed": feed, "has_email": bool(request.user.email), "channels": channels, "slot_choices": choices,
+            "last_mail": last_mail, "apprise_form": AppriseForm(), **extra}
+
+
 @require_http_methods(["GET", "POST"])
 @with_learner
 def settings_page(request, learner):
@@ -119,12 +156,94 @@ def settings_page(request, learner):
             form.save()
             messages.success(request, _("Reminder settings saved."))
             return redirect("reminders:settings")
-    feed = request.build_absolute_uri(f"/calendar/{prefs.calendar_token}.ics")
-    return render(
-        request, "reminders/settings.html",
-        {"form": form, "prefs": prefs, "feed": feed, "has_email": bool(request.user.email)},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "reminders/settings.html", _settings_context(request, learner, prefs, form=form),
+                  status=400 if form.errors else 200)
+
+
+def _own_channel(request, channel_id) -> Channel:
+    channel = Channel.objects.filter(pk=channel_id, user=request.user).first()
+    if channel is None:
+        raise Http404("No such channel")
+    return channel
+
+
+@require_POST
+@with_learner
+def channel_add(request, learner):
+    prefs = services.settings_for(request.user)
+    form = AppriseForm(request.POST)
+    if not form.is_valid():
+        context = _settings_context(request, learner, prefs, form=ReminderSettingsForm(instance=prefs, slot_choices=_slot_choices(learner)))
+        return render(request, "reminders/settings.html", context | {"apprise_form": form}, status=400)
+    from apps.reminders.channels import add_apprise
+
+    _channel, created = add_apprise(request.user, form.cleaned_data["url"], form.cleaned_data["label"])
+    messages.success(request, _("Channel added.") if created else _("You had this channel already; it is on."))
+    return redirect("reminders:settings")
+
+
+@require_POST
+@with_learner
+def channel_update(request, learner, channel_id):
+    channel = _own_channel(request, channel_id)
+    choices = _slot_choices(learner)
+    form = ChannelSlotsForm(request.POST, slot_choices=choices)
+    if not form.is_valid():
+        messages.error(request, _("Those slots are not yours: nothing was changed."))
+        return redirect("reminders:settings")
+    enabled = set(form.cleaned_data["enabled_slots"])
+    Channel.objects.filter(pk=channel.pk).update(
+        enabled=form.cleaned_data["enabled"], disabled_slots=[key for key, _label in choices if key not in enabled])
+    if request.htmx:
+        return render(request, "_saved.html")
+    messages.success(request, _("Channel saved."))
+    return redirect("reminders:settings")
+
+
+@require_POST
+def channel_test(request, channel_id):
+    """Send a test message by one channel now, and show what happened."""
+    from apps.reminders.channels import ChannelError, Gone, deliver, test_message
+
+    channel = _own_channel(request, channel_id)
+    try:
+        deliver(channel, test_message())
+    except Gone as gone:
+        channel.delete()
+        messages.error(request, _("That subscription is gone (%(error)s); it was removed.") % {"error": gone})
+    except ChannelError as failed:
+        services.channel_result(channel, "failed", str(failed))
+        messages.error(request, _("The test message was not delivered: %(error)s") % {"error": failed})
+    else:
+        services.channel_result(channel, "sent", "")
+        messages.success(request, _("Test message sent to %(name)s.") % {"name": channel.label or channel.shown})
+    return redirect("reminders:settings")
+
+
+@require_POST
+def channel_remove(request, channel_id):
+    _own_channel(request, channel_id).delete()
+    messages.success(request, _("Channel removed."))
+    return redirect("reminders:settings")
+
+
+SERVICE_WORKER = None
+
+
+@login_not_required
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site's root so that it may control every page."""
+    global SERVICE_WORKER
+    if SERVICE_WORKER is None:
+        from django.contrib.staticfiles import finders
+
+        with open(finders.find("cadence/sw.js"), encoding="utf-8") as source:
+            SERVICE_WORKER = source.read()
+    response = HttpResponse(SERVICE_WORKER, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_POST

@@ -37,3 +37,17 @@ def json_data(value, element_id):
     with a dict is slow on the dashboard's long figures (bench/README.md)."""
     text = json.dumps(value, cls=DjangoJSONEncoder).replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
     return mark_safe(f'<script id="{escape(element_id)}" type="application/json">{text}</script>')  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def offline_text():
+    """The words app.js shows (offline, queued check-ins, push), in the page's language."""
+    from django.utils.translation import gettext as _
+
+    return json_data({
+        "queued": _("Saved on this phone, will sync when the network is back."),
+        "offline": _("Offline: this is Today as of %s."),
+        "denied": _("Notifications are blocked for this site: allow them in the browser's settings."),
+        "failed": _("The server did not take the subscription; try again."),
+        "subscribed": _("This device will get reminders."),
+    }, "offline-text")
