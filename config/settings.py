@@ -177,6 +177,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cadence <cadence@localhost>"
 EMAIL_RATE_PER_SECOND = env_int("EMAIL_RATE_PER_SECOND", 0, minimum=0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web Push (apps.reminders.channels): the VAPID key is made once and kept in the database unless
+# VAPID_PRIVATE_KEY (a PEM) is set; VAPID_SUBJECT is the contact push services see (default: the From
+# address). PUSH_ALLOW_INSECURE_ENDPOINTS=1 accepts http:// push services: for tests only.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "")
+PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
+
 # ModelBackend, reading the learner's enrollment with the user (one query fewer on every page).
 AUTHENTICATION_BACKENDS = ["apps.core.auth.LearnerBackend"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.utils.translation import gettext_noop
 
 from apps.core.crypto import seal, unseal
 from apps.reminders.models import Channel, PushKey
@@ -65,11 +66,11 @@ def check_apprise_url(url: str) -> str | None:
 
     url = url.strip()
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):
-        return "not a URL: it starts with a scheme such as ntfy://, tgram:// or json://"
+        return gettext_noop("not a URL: it starts with a scheme such as ntfy://, tgram:// or json://")
     if len(url) > 2000:
-        return "too long (at most 2000 characters)"
+        return gettext_noop("too long (at most 2000 characters)")
     if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
-        return "Apprise does not know this kind of URL, or it is missing a part"
+        return gettext_noop("Apprise does not know this kind of URL, or it is missing a part")
     return None
 
 
@@ -179,7 +180,8 @@ def _send_push(subscription: dict, short: dict) -> None:
     from pywebpush import WebPushException, webpush
 
     key, _public = vapid()
-    payload = json.dumps({k: short[k] for k in ("title", "body", "url", "done_url", "snooze_url", "tag", "done_title", "snooze_title") if k in short}, ensure_ascii=False)
+    fields = ("title", "body", "url", "done_url", "snooze_url", "tag", "done_title", "snooze_title")
+    payload = json.dumps({k: short[k] for k in fields if k in short}, ensure_ascii=False)
     sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     contact = getattr(settings, "VAPID_SUBJECT", "") or f"mailto:{sender}"
     try:

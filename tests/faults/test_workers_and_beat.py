@@ -81,3 +81,37 @@ def test_smtp_refusing_for_a_while_then_accepting(plan, sink):
     assert not received & {u.email for u in closing}
     failed = Reminder.objects.filter(user__in=closing)
     assert {r.status for r in failed} == {"failed"} and all("451" in r.error for r in failed)
+
+
+def test_a_channel_refusing_for_a_while_holds_back_no_mail_and_then_gets_each_reminder_once(plan, sink):
+    """Real Celery workers: every learner also has a json:// Apprise channel whose server answers 500
+    for a while. The e-mails go at once; each channel then gets its reminder exactly once."""
+    from apps.reminders import channels
+    from tests.receiver import receiving
+
+    refuse_for = 120 if FULL else 15
+    due = make_due_learners(plan, 10, prefix="chan")
+    with receiving() as receiver:
+        for user in due:
+            channels.add_apprise(user, f"json://127.0.0.1:{receiver.port}/{user.username}")
+        receiver.status = 500
+        procs = Processes(sink.port, SECRET_KEY=settings.SECRET_KEY)
+        started = time.monotonic()
+        try:
+            procs.worker("a")
+            while time.monotonic() - started < refuse_for + 120 and len({r["path"] for r in receiver.received}) < len(due):
+                if receiver.status == 500 and time.monotonic() - started > refuse_for:
+                    assert {u.email for u in due} <= set(sink.received)  # mail was not held back by the channel
+                    receiver.status = 200
+                procs.tick()
+                time.sleep(3)
+            time.sleep(3)
+            procs.tick()
+            time.sleep(3)
+        finally:
+            procs.stop()
+    paths = [r["path"] for r in receiver.received]
+    assert sorted(paths) == sorted(f"/{u.username}" for u in due)  # each channel once
+    assert sink.unique() == len(due) and sink.duplicates() == 0
+    assert Reminder.objects.filter(channel="email", status="sent").count() == len(due)
+    assert Reminder.objects.exclude(channel="email").filter(status="sent", attempts__gte=2).count() == len(due)

@@ -28,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, username, **options):
         if not Plan.objects.exists():
             call_command("import_plan", str(SHIPPED_PLAN), stdout=self.stdout, stderr=self.stderr)
+        from apps.reminders.channels import vapid
+
+        vapid()  # the Web Push key pair, made once here (kept in the database) unless VAPID_PRIVATE_KEY is set
         users = get_user_model().objects
         if users.exists():
             self.stdout.write("Accounts exist already. To add one: python manage.py enroll USERNAME --email you@example.com")
