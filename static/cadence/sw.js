@@ -98,14 +98,21 @@ function today(request) {
     });
   });
 }
+// Hashed files (app.0123456789ab.js, as collectstatic names them) never change: from the cache first.
+// Others (a development server's) from the network first, the cache only when offline.
+var HASHED = /\.[0-9a-f]{12}\.\w+$/;
 function asset(request) {
   return caches.open(ASSETS).then(function (cache) {
-    return cache.match(request).then(function (hit) {
-      return hit || fetch(request).then(function (response) {
+    function fresh() {
+      return fetch(request).then(function (response) {
         if (response.ok) { cache.put(request, response.clone()); }
         return response;
       });
-    });
+    }
+    if (!HASHED.test(new URL(request.url).pathname)) {
+      return fresh().catch(function () { return cache.match(request); });
+    }
+    return cache.match(request).then(function (hit) { return hit || fresh(); });
   });
 }
 self.addEventListener("fetch", function (event) {
@@ -136,6 +143,7 @@ self.addEventListener("notificationclick", function (event) {
   event.notification.close();
   var link = event.action === "done" ? data.done_url : event.action === "snooze" ? data.snooze_url : null;
   if (link) {
+    link = new URL(link, self.location.href).pathname;  // this site's own path, whatever SITE_URL says
     event.waitUntil(fetch(link, { method: "POST", credentials: "omit" }).catch(function () {
       return store("readwrite", function (s) { return s.add({ url: link, body: "", headers: {}, at: Date.now() }); });
     }));

@@ -163,3 +163,13 @@ def test_the_service_worker_is_served_from_the_root(client):
     response = client.get("/sw.js")
     assert response.status_code == 200 and response["Service-Worker-Allowed"] == "/"
     assert response["Content-Type"].startswith("text/javascript") and b"notificationclick" in response.content
+
+
+@pytest.mark.django_db
+def test_a_check_in_replayed_days_later_is_taken_once(alice_client, alice, frozen):
+    """What the service worker sends when the network is back: the HTMX POST as it was made, days ago."""
+    body = {"date": "2026-11-07", "slot": "1", "status": "done", "compact": "1"}
+    for _ in range(2):  # Background Sync and a page load may both replay it
+        response = alice_client.post("/checkins/", body, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+    assert CheckIn.objects.filter(user=alice, local_date=date(2026, 11, 7), slot=1).count() == 1
