@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.reminders.models import Channel, Reminder, ReminderSettings
+from apps.reminders.models import Channel, PushKey, Reminder, ReminderSettings
 
 
 @admin.register(Reminder)
@@ -42,3 +42,19 @@ class ChannelAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a channel is added by its learner (Settings) or their browser (push)
+
+
+@admin.register(PushKey)
+class PushKeyAdmin(admin.ModelAdmin):
+    """The site's Web Push key: when it was made. The private key is never shown; deleting the row
+    makes a new key on the next push, and every browser has to subscribe again."""
+
+    list_display = ["__str__", "created_at"]
+    exclude = ["private_pem"]
+    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
