@@ -28,7 +28,7 @@ class ReminderSettings(models.Model):
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.EVERY_SLOT)
     weekends = models.BooleanField(default=True, help_text=_("Send reminders on Saturdays and Sundays."))
     disabled_slots = models.JSONField(default=list, blank=True, help_text=_('Slots without e-mail reminders, e.g. ["weekday-2"].'))
-    email = models.BooleanField(default=True, help_text=_("Send reminders by e-mail (other channels are in Channel)."))
+    email = models.BooleanField(default=True, db_default=True, help_text=_("Send reminders by e-mail (other channels are in Channel)."))
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token)
 

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "/healthz", "/accounts/login/", "/accounts/signup/", "/language/",
     "/r/checkin/x/", "/r/snooze/x/", "/r/unsubscribe/x/", "/calendar/x.ics", "/p/x/",
+    "/r/push/1/x/",  # a push notification's button, POSTed by the service worker with a signed link
+    "/sw.js",  # the service worker script itself
 }
 SAMPLE_ARGS = {"slug": "llm", "number": "1", "path": "x", "object_id": "1", "app_label": "auth", "model_name": "user",
                "content_type_id": "1", "uidb64": "x", "token": "x", "url": "x"}

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from apps.reminders.channels import add_apprise
+
 from apps.curriculum.models import Block, BlockItem
 from apps.milestones.models import MilestoneCheck, Output
 from apps.progress.models import ApiToken
@@ -46,6 +48,7 @@ def alices(alice, alice_client):
         # Items of a plan bob is not enrolled in stand in for ids that are not his to use.
         "item_id": BlockItem.objects.filter(block__plan__slug="other", kind="project").first().pk,
         "choice_id": BlockItem.objects.filter(block__plan__slug="other", kind="choice").first().pk,
+        "channel_id": add_apprise(alice, "json://127.0.0.1:9/alices")[0].pk,
     }
 
 
@@ -64,6 +67,9 @@ def test_every_id_route_answers_404_to_another_learner(alices, bob, frozen):
         "milestones/checks/<int:check_id>/": ("post", alices["check_id"]),
         "api/v1/milestones/items/<int:check_id>": ("put", alices["check_id"]),
         "outputs/<int:output_id>/delete/": ("post", alices["output_id"]),
+        "settings/reminders/channels/<int:channel_id>/": ("post", alices["channel_id"]),
+        "settings/reminders/channels/<int:channel_id>/test/": ("post", alices["channel_id"]),
+        "settings/reminders/channels/<int:channel_id>/remove/": ("post", alices["channel_id"]),
     }
     id_routes = {r for r in routes() if "<int:" in r and not r.startswith("admin/")}
     assert id_routes - SHARED == set(calls), "a new id route needs an entry here"
