@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install install-dev run test bench faults lint lock clean
+.PHONY: install install-dev run test bench faults lint lock mutate clean
 
 # `make run` installs what Cadence runs with; the test tools come with `make test` (install-dev).
 install: $(VENV)/.installed-run
@@ -47,15 +47,21 @@ faults: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-# Regenerate the pinned files from pyproject.toml's ranges in a scratch virtualenv.
+# Regenerate the pinned files from pyproject.toml's ranges in a scratch virtualenv: what Cadence runs
+# with alone, then what the dev extras add on top of it.
 lock:
 	rm -rf /tmp/cadence-lock && "$$(bin/find-python)" -m venv /tmp/cadence-lock
 	/tmp/cadence-lock/bin/pip install --quiet --upgrade pip
-	/tmp/cadence-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/cadence-lock/bin/pip install --quiet -e .
 	{ echo "# Exact versions of everything Cadence runs with (make lock regenerates this)."; \
-	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -viE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib|hypothesis|sortedcontainers)=='; } > requirements.txt
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.txt
+	/tmp/cadence-lock/bin/pip install --quiet -e '.[dev]'
 	{ echo "# requirements.txt plus the test tools (make lock regenerates this)."; echo "-r requirements.txt"; \
-	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -iE '^(pytest|pytest-django|time-machine|ruff|iniconfig|pluggy|pygments|playwright|greenlet|aiosmtpd|atpublic|attrs|polib|hypothesis|sortedcontainers)=='; } > requirements-dev.txt
+	  /tmp/cadence-lock/bin/pip freeze --exclude-editable | grep -v '^pip==' | grep -vxFf requirements.txt; } > requirements-dev.txt
+
+# Mutation testing of the core modules (bench/mutate.py; slow: not part of make test or CI).
+mutate: install-dev
+	$(PY) bench/mutate.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) var

@@ -44,7 +44,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     then sees it inside its own transaction. Tests with transaction=True flush the database when they
     end, and pytest-django runs them last: the `plan` fixture imports it again for those."""
     with django_db_blocker.unblock():
-        save_plan(load_plan_file(SEED), slug="llm")
+        if not Plan.objects.filter(slug="llm").exists():  # a reused database (make mutate's --reuse-db) has it
+            save_plan(load_plan_file(SEED), slug="llm")
 
 
 @pytest.fixture

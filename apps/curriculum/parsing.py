@@ -97,7 +97,7 @@ PART_TIMES = {
     "晚上": ("20:00", "22:00"), "傍晚": ("20:00", "22:00"), "evening": ("20:00", "22:00"), "night": ("20:00", "22:00"),
 }
 MILESTONE = re.compile(
-    r"^(?:(\d+)\s*天\s*里程碑|(\d+)[-\s]days?\s+milestones?|(?:Day|第)\s*(\d+)\s*天?\s*milestones?"
+    r"^(?:(\d+)\s*天\s*里程碑|(\d+)[-\s]days?\s+milestones?|(?:Day|第)\s*(\d+)\s*天?\s*(?:milestones?|里程碑)"
     r"|里程碑\s*[（(]?\s*(?:Day|第)\s*(\d+)\s*天?\s*[）)]?)(.*)$",
     re.I,
 )
@@ -140,9 +140,9 @@ TABLE_COLUMNS = {
 
 def _lookup(text: str, names: dict[str, tuple[str, ...]], *, prefix: bool = False) -> str | None:
     """Which of `names` the text is (a heading or a bold label), ignoring case, colons and a
-    parenthesised aside such as （周一至周五）; with prefix, '学习资源推荐' is '学习资源'."""
+    bracketed aside such as （周一至周五）, (10) or 【免费】; with prefix, '学习资源推荐' is '学习资源'."""
     key = text.strip().strip("*：:").strip().lower()
-    key = re.sub(r"[（(].*?[）)]", "", key).strip()
+    key = re.sub(r"[（(【\[].*?[）)】\]]", "", key).strip()
     key = re.sub(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,3})[、.．]\s*", "", key)  # "一、学习路线概览", "1. Route"
     for name, spellings in names.items():
         if key in spellings or (prefix and key.startswith(spellings)):

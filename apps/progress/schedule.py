@@ -92,14 +92,15 @@ class Schedule:
         return (day - self.start).days + 1 - self.paused_days_through(day)
 
     def date_of(self, number: int) -> date:
-        """The date of plan day `number` (≥ 1), stepping over paused days."""
+        """The date of plan day `number` (≥ 1; 0 is the day before the start), stepping over paused
+        days: one pass over the merged paused spans, which are sorted and disjoint, so each span met on
+        or before the day pushes it past that span. No search, so no loop that could run on."""
         day = self.start + timedelta(days=number - 1)
-        # Each pause overlapping the span so far pushes the day later; repeat until stable.
-        while True:
-            shifted = self.start + timedelta(days=number - 1 + self.paused_days_through(day))
-            if shifted == day and not any(p.start <= day <= self._end(p) for p in self.pauses):
-                return day
-            day = shifted if shifted != day else day + timedelta(days=1)
+        for first, last in self._spans:
+            if first > day:
+                break
+            day += timedelta(days=(last - first).days + 1)
+        return day
 
     def state(self, day: date) -> str:
         """'before', 'paused', 'active' or 'finished' for a date."""

@@ -7,12 +7,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from apps.reminders.channels import add_apprise
-
 from apps.curriculum.models import Block, BlockItem
 from apps.milestones.models import MilestoneCheck, Output
 from apps.progress.models import ApiToken
 from apps.progress.services import issue_token
+from apps.reminders.channels import add_apprise
 from apps.resources.models import UserResource
 from apps.resources.services import ensure_rows
 from tests.conftest import PLANS

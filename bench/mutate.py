@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Mutation testing of Cadence's core with mutmut (pinned in requirements-dev.txt): `make mutate`.
+
+Each core module is mutated on its own, in a copy of the project under var/mutate/<name>/ (the working
+tree is never touched), and each mutant is run against the tests meant to guard that module, on
+PostgreSQL (a database of its own per module, reused between mutants). The schedule and the learner-day
+summary are measured on every mutant; the other modules on a fixed random sample (MUTATE_SAMPLE, 300).
+
+Results go to bench/results/mutation.json: {module: {mutants, killed, survived, timeout, equivalent,
+score, survivors}}, where the score is (killed + timeout) / (mutants - equivalent). EQUIVALENT below
+lists the mutants that cannot change behaviour, each with the reason; bench/README.md discusses the rest.
+
+    bench/mutate.py [NAME...]        # all modules, or only these (schedule, summary, reminders, ...)
+
+Not part of `make test` or CI: a full run takes about half an hour on two cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+PY = BASE / ".venv" / "bin" / "python"
+MUTMUT = BASE / ".venv" / "bin" / "mutmut"
+RESULTS = BASE / "bench" / "results" / "mutation.json"
+WORK = BASE / "var" / "mutate"
+SAMPLE = int(os.environ.get("MUTATE_SAMPLE", 300))
+SEED = 2026
+
+# name: (module file, the tests that guard it, sample size or None for every mutant)
+MODULES = {
+    "schedule": ("apps/progress/schedule.py", [
+        "tests/progress/test_schedule.py", "tests/progress/test_schedule_edges.py", "tests/progress/test_streaks.py",
+        "tests/progress/test_history_and_pause.py",
+    ], None),
+    "summary": ("apps/progress/summary.py", [
+        "tests/progress/test_one_truth.py", "tests/progress/test_today.py", "tests/progress/test_falling_behind.py",
+        "tests/progress/test_streaks.py", "tests/progress/test_review.py", "tests/progress/test_schedule_edges.py",
+        "tests/reminders/test_email.py", "tests/reminders/test_falling_behind_mail.py",
+    ], None),
+    "reminders": ("apps/reminders/services.py", [
+        "tests/reminders/test_exactly_once.py", "tests/reminders/test_local_times.py", "tests/reminders/test_channels.py",
+        "tests/reminders/test_push.py", "tests/reminders/test_sending_rate.py", "tests/reminders/test_reminder_gaps.py",
+    ], SAMPLE),
+    "parsing": ("apps/curriculum/parsing.py", ["tests/curriculum"], SAMPLE),
+    "validation": ("apps/curriculum/validation.py", ["tests/curriculum"], SAMPLE),
+    "checkins": ("apps/progress/services.py", [
+        "tests/progress/test_today.py", "tests/progress/test_api.py", "tests/progress/test_checkin_race.py",
+        "tests/progress/test_falling_behind.py", "tests/progress/test_history_and_pause.py",
+    ], SAMPLE),
+    "throttle": ("apps/core/throttle.py", ["tests/core/test_throttle.py", "tests/security/test_login_lockout.py"], SAMPLE),
+}
+
+# Mutants that cannot change what the code does, with the reason (bench/README.md has the list too).
+EQUIVALENT: dict[str, str] = {}
+
+STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
+
+
+def log(message: str) -> None:
+    print(f"[mutate {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def project_copy(name: str, module: str, tests: list[str]) -> Path:
+    """The project's tracked files in var/mutate/<name>/, with mutmut's settings for this module."""
+    where = WORK / name
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=BASE, check=True, capture_output=True).stdout.split(b"\0")
+    for raw in filter(None, files):
+        source = BASE / raw.decode()
+        if source.is_file():
+            target = where / raw.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    (where / ".venv").symlink_to(BASE / ".venv")
+    config = f"""
+
+[tool.mutmut]
+source_paths = ["apps/"]
+only_mutate = ["{module}"]
+also_copy = ["config/", "fixtures/", "templates/", "static/", "locale/", "manage.py", "bench/", "bin/"]
+pytest_add_cli_args_test_selection = {json.dumps(tests)}
+pytest_add_cli_args = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
+"""
+    with open(where / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(config)
+    return where
+
+
+def statuses(where: Path, env: dict) -> dict[str, str]:
+    out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=where, env=env, capture_output=True, text=True).stdout
+    return {m.group(1): m.group(2).strip() for m in map(STATUS.match, out.splitlines()) if m}
+
+
+def run_module(name: str) -> dict:
+    module, tests, sample = MODULES[name]
+    where = project_copy(name, module, tests)
+    database = f"cadence_mutate_{name}"
+    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}", "CI": os.environ.get("CI", "")}
+    started = time.monotonic()
+    # One child: a test with transaction=True empties the database when it ends, which would fail another
+    # child's test at the same moment and count as a kill that no test made.
+    if sample is None:
+        log(f"{name}: every mutant of {module}")
+        subprocess.run([str(MUTMUT), "run", "--max-children", "1"], cwd=where, env=env, check=True)
+    else:
+        log(f"{name}: making the mutants of {module}")
+        subprocess.run([str(MUTMUT), "run", "--max-children", "1", "no-such-mutant"], cwd=where, env=env, check=False,
+                       stdout=subprocess.DEVNULL)
+        names = sorted(statuses(where, env))
+        chosen = sorted(random.Random(SEED).sample(names, min(sample, len(names))))
+        log(f"{name}: {len(chosen)} sampled of {len(names)} mutants")
+        subprocess.run([str(MUTMUT), "run", "--max-children", "1", *chosen], cwd=where, env=env, check=True)
+    found = statuses(where, env)
+    if sample is not None:
+        found = {k: v for k, v in found.items() if k in set(chosen)}
+    counts = {"killed": 0, "survived": 0, "timeout": 0, "no tests": 0, "other": 0}
+    for status in found.values():
+        counts[status if status in counts else "other"] += 1
+    equivalent = sorted(k for k, v in found.items() if k in EQUIVALENT and v != "killed")
+    survivors = sorted(k for k, v in found.items() if v not in ("killed", "timeout") and k not in EQUIVALENT)
+    considered = len(found) - len(equivalent)
+    row = {
+        "module": module, "mutants": len(found), "of": len(statuses(where, env)) if sample is not None else len(found),
+        "killed": counts["killed"], "survived": counts["survived"] + counts["no tests"] + counts["other"],
+        "timeout": counts["timeout"], "equivalent": len(equivalent),
+        "score": round(100 * (counts["killed"] + counts["timeout"]) / considered, 1) if considered else None,
+        "survivors": survivors, "seconds": round(time.monotonic() - started),
+    }
+    log(f"{name}: {row['score']}% of {considered} non-equivalent mutants detected ({len(survivors)} survive)")
+    return row
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(MODULES)
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        sys.exit(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}")
+    subprocess.run([str(BASE / "bin" / "services")], check=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for name in names:
+        results[name] = run_module(name)
+        results["run"] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "mutmut": "3.8.1", "sample": SAMPLE, "seed": SEED}
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    low = {n: r["score"] for n, r in results.items() if n in MODULES and r["score"] is not None and r["score"] < 90}
+    if low:
+        log(f"under 90%: {low}")
+
+
+if __name__ == "__main__":
+    main()

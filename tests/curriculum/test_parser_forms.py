@@ -1,0 +1,69 @@
+"""Forms of the plan format that mutation testing found untested, each imported and recorded: an inline
+block label, a plain "> Author: X" line, a second "#" heading, a resource heading with an aside in
+brackets, and milestone titles."""
+
+import pytest
+from django.core.management import call_command
+
+from apps.curriculum.models import BlockItem, Milestone, Plan, Resource
+
+pytestmark = pytest.mark.django_db
+
+PLAN = """# 两周小计划
+
+> Author: 小王
+> 目标：试一试
+
+## 阶段一：起步（Day 1-14）
+
+### 第一周（Day 1-7）：基础
+
+**学习内容**：
+1. 环境搭建（7天）
+
+**实践项目**：搭建知识库
+
+### 第二周（Day 8-14）：进阶
+
+**学习内容**：
+1. 写测试（7天）
+
+**产出要求**：一篇博客
+
+## 学习资源推荐
+
+### 必读论文（10篇）
+1. **Attention Is All You Need** - Transformer 原论文
+
+### 在线课程【免费】
+- 《动手学深度学习》 - 李沐
+
+## 阶段性里程碑
+
+### 7天里程碑：环境就绪
+- [ ] 能跑通示例
+
+### 第14天里程碑
+- [ ] 写完博客
+
+# 附录
+
+- 这一行不属于任何周块
+"""
+
+
+def test_each_form_imports_and_is_recorded(tmp_path):
+    path = tmp_path / "small.md"
+    path.write_text(PLAN, encoding="utf-8")
+    call_command("import_plan", str(path), slug="small", stdout=None)
+    plan = Plan.objects.get(slug="small")
+    assert plan.title == "两周小计划"  # the second "#" heading is not the title
+    assert (plan.author, plan.goal) == ("小王", "试一试")
+    items = {(i.block.number, i.kind): i.text for i in BlockItem.objects.filter(block__plan=plan)}
+    assert items[(1, "project")] == "搭建知识库"  # "**实践项目**：搭建知识库" on one line
+    assert items[(2, "deliverable")] == "一篇博客"
+    assert "这一行不属于任何周块" not in items.values()
+    resources = [(r.kind, r.title) for r in Resource.objects.filter(plan=plan)]
+    assert resources == [("paper", "Attention Is All You Need"), ("course", "《动手学深度学习》")]
+    milestones = [(m.day, m.title) for m in Milestone.objects.filter(plan=plan).order_by("day")]
+    assert milestones == [(7, "7天里程碑：环境就绪"), (14, "第14天里程碑")]
