@@ -84,3 +84,27 @@ def test_date_of_and_day_number_agree_for_any_pauses(raw, number):
     day = s.date_of(number)
     assert not s.is_paused(day) and s.day_number(day) == number
     assert day == START or s.day_number(day - timedelta(days=1)) == number - 1
+
+
+def test_pauses_overlapping_by_one_day_or_a_day_apart():
+    s = schedule((date(2026, 3, 5), date(2026, 3, 9)), (date(2026, 3, 9), date(2026, 3, 12)))  # share 3/9
+    assert s.paused_days_through(date(2026, 3, 31)) == 8 and s.date_of(5) == date(2026, 3, 13)
+    s = schedule((date(2026, 3, 5), date(2026, 3, 9)), (date(2026, 3, 11), date(2026, 3, 12)))  # 3/10 between
+    assert not s.is_paused(date(2026, 3, 10)) and s.state(date(2026, 3, 10)) == "active"
+    assert s.day_number(date(2026, 3, 10)) == 5 and s.paused_days_through(date(2026, 3, 31)) == 7
+    assert s.date_of(5) == date(2026, 3, 10) and s.date_of(6) == date(2026, 3, 13)
+
+
+def test_today_is_the_learners_own_date():
+    # 20:00 UTC on 1 March is already 2 March in Shanghai: an open pause there runs through 2 March.
+    s = Schedule(START, ZoneInfo("Asia/Shanghai"), [PausedSpan(date(2026, 3, 2), None)], total_days=180,
+                 now=datetime(2026, 3, 1, 20, tzinfo=UTC))
+    assert s.today == date(2026, 3, 2) and s.local_date(datetime(2026, 3, 1, 15, 59, tzinfo=UTC)) == date(2026, 3, 1)
+    assert s.paused_days_through(date(2026, 3, 31)) == 1
+
+
+def test_shift_on_finds_only_a_shift():
+    shift = PausedSpan(date(2026, 3, 10), date(2026, 3, 12), shift=True)
+    s = Schedule(START, ZoneInfo("UTC"), [PausedSpan(date(2026, 3, 5), date(2026, 3, 6)), shift], total_days=180, now=NOW)
+    assert s.shift_on(date(2026, 3, 11)) == shift
+    assert s.shift_on(date(2026, 3, 5)) is None and s.shift_on(date(2026, 3, 20)) is None
