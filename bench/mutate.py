@@ -66,6 +66,12 @@ MODULES = {
 EQUIVALENT: dict[str, str] = {
     "apps.progress.schedule.xǁScheduleǁ_merged__mutmut_11":
         "two touching pause spans are left unmerged: date_of and paused_days_through walk adjacent spans to the same answer",
+    "apps.core.throttle.x_attempt__mutmut_15":
+        "with no address, the query also reads rows without one; only the username's rows are counted for it",
+    "apps.core.throttle.x_attempt__mutmut_30":
+        "the query reads every recent attempt, not only this name's and address's; each is counted by its own key",
+    "apps.core.throttle.x_attempt__mutmut_44": "the username is never None, so break and continue both end the loop at the address",
+    "apps.core.throttle.x_client_ip__mutmut_19": "ip_address('') and ip_address(None) raise ValueError, which returns None too",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")

@@ -92,3 +92,34 @@ def test_a_login_forgets_only_that_usernames_attempts(alice, client):
             throttle.attempt(request(), name)
         assert client.post("/accounts/login/", {"username": "alice", "password": "pw-alice"}, REMOTE_ADDR="192.0.2.50").status_code == 302
     assert list(LoginFailure.objects.values_list("username", flat=True).order_by("username")) == ["bob"]
+
+
+def test_without_a_proxy_header_the_direct_address_counts(settings):
+    settings.PROXY_COUNT = 1
+    assert throttle.client_ip(request()) == "203.0.113.5"
+
+
+def test_an_unknown_address_still_locks_the_username():
+    with time_machine.travel(T0, tick=False):
+        for _ in range(5):
+            assert throttle.attempt(request(remote="unknown"), "hana") == 0
+        assert throttle.attempt(request(remote="unknown"), "hana") == 15 * 60
+
+
+def test_the_longer_of_the_two_waits_is_given():
+    with time_machine.travel(T0, tick=False) as clock:
+        for i in range(5):
+            throttle.attempt(request(remote="192.0.2.1"), f"someone{i}")  # the address's five, early
+        clock.shift(timedelta(minutes=5))
+        for i in range(5):
+            throttle.attempt(request(remote=f"198.51.100.{i}"), "gina")  # the username's five, later
+        clock.shift(timedelta(minutes=1))
+        assert throttle.attempt(request(remote="192.0.2.1"), "gina") == 14 * 60  # not the address's 9 minutes
+
+
+def test_a_wait_under_a_second_is_still_a_wait():
+    with time_machine.travel(T0, tick=False) as clock:
+        for _ in range(5):
+            throttle.attempt(request(), "ivy")
+        clock.shift(timedelta(seconds=throttle.settings.LOGIN_FAILURE_WINDOW) - timedelta(milliseconds=500))
+        assert throttle.attempt(request(), "ivy") == 1
