@@ -67,3 +67,60 @@ def test_each_form_imports_and_is_recorded(tmp_path):
     assert resources == [("paper", "Attention Is All You Need"), ("course", "《动手学深度学习》")]
     milestones = [(m.day, m.title) for m in Milestone.objects.filter(plan=plan).order_by("day")]
     assert milestones == [(7, "7天里程碑：环境就绪"), (14, "第14天里程碑")]
+
+
+SMALL = """# {title}
+
+> {meta}
+
+{table}
+
+## 阶段一：起步（Day 1-7）
+
+### 第一周（Day 1-7）：基础
+
+**学习内容**：
+1. 环境搭建（7天）
+
+## Phase 2: Onward (Day 8-14)
+
+### Week 2 (Day 8-14): More
+
+**Topics**:
+1. Testing (7 days)
+"""
+
+
+def import_small(tmp_path, slug, **parts):
+    path = tmp_path / f"{slug}.md"
+    path.write_text(SMALL.format(**parts), encoding="utf-8")
+    call_command("import_plan", str(path), slug=slug, stdout=None)
+    plan = Plan.objects.get(slug=slug)
+    return plan, {p.number: (p.summary, p.output) for p in plan.phases.all()}
+
+
+def test_an_overview_table_is_matched_by_phase_number_in_any_order_without_an_output_column(tmp_path):
+    table = """| 阶段 | 时间 | 核心内容 |
+|:---:|---|---|
+| 阶段二 | 一周 | 进阶内容 |
+| 阶段一 | 一周 | **基础**内容 |"""
+    plan, phases = import_small(tmp_path, "zh-table", title="表格计划", meta="最后更新：2026-01-05 10:30", table=table)
+    assert phases == {1: ("基础内容", ""), 2: ("进阶内容", "")}
+    assert plan.updated == "2026-01-05 10:30"  # a colon in the value is kept
+
+
+def test_an_overview_table_is_matched_by_days_when_it_names_no_phase_and_read_without_a_summary_column(tmp_path):
+    table = """| Stage | Days | Output |
+|---|---|---|
+| Foundations | Day 1-7 | A notebook |
+| phase 2 | 8 | A blog |"""
+    _plan, phases = import_small(tmp_path, "en-table", title="Table plan", meta="Author: Someone", table=table)
+    assert phases == {1: ("", "A notebook"), 2: ("", "A blog")}  # row 2 by its (lower-case) phase number
+
+
+def test_another_table_is_not_read_as_the_overview(tmp_path):
+    table = """| Tool | Use |
+|---|---|
+| Git | versions |"""
+    _plan, phases = import_small(tmp_path, "other-table", title="Other", meta="Goal: x", table=table)
+    assert phases == {1: ("", ""), 2: ("", "")}
