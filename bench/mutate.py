@@ -45,7 +45,8 @@ MODULES = {
     "summary": ("apps/progress/summary.py", [
         "tests/progress/test_one_truth.py", "tests/progress/test_today.py", "tests/progress/test_falling_behind.py",
         "tests/progress/test_streaks.py", "tests/progress/test_review.py", "tests/progress/test_schedule_edges.py",
-        "tests/progress/test_suggestions.py", "tests/reminders/test_email.py", "tests/reminders/test_falling_behind_mail.py",
+        "tests/progress/test_suggestions.py", "tests/progress/test_summary_rows.py", "tests/reminders/test_email.py",
+        "tests/reminders/test_falling_behind_mail.py",
     ], None),
     "reminders": ("apps/reminders/services.py", [
         "tests/reminders/test_exactly_once.py", "tests/reminders/test_local_times.py", "tests/reminders/test_channels.py",

@@ -1,0 +1,94 @@
+"""The learner-day summary's rows for many learners at once (mutation testing found them guarded only
+through pages): each learner's check-ins oldest first with their topics and recent notes, each learner's
+own local date, and the topics of any date with their status."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from apps.curriculum.models import Topic
+from apps.progress.models import CheckIn, Enrollment, Pause, TopicProgress
+from apps.progress.services import enroll
+from apps.progress.summary import summarize
+from tests.conftest import PLANS
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 10, 18, 30, tzinfo=UTC)  # 11-10 in London, already 11-11 in Shanghai
+
+
+def learner(name, plan, tz="UTC", start=date(2026, 11, 1)):
+    user = get_user_model().objects.create_user(name)
+    enroll(user=user, plan=plan, start_date=start, timezone=tz)
+    return user
+
+
+def days(*users, **kwargs):
+    enrollments = Enrollment.objects.filter(user__in=users).select_related("plan")
+    return summarize(enrollments, now=NOW, **kwargs)
+
+
+def checkin(user, on, slot, note="", topics=()):
+    row = CheckIn.objects.create(user=user, local_date=on, slot=slot, status="done", minutes=30, note=note)
+    row.topics.set(topics)
+    return row
+
+
+def test_each_learners_check_ins_oldest_first_with_their_topics(plan):
+    ann, ben = learner("ann", plan), learner("ben", plan)
+    t1, t2, t3 = (Topic.objects.get(plan=plan, key=k) for k in ("1.1", "1.2", "1.3"))
+    # Made out of order, on the same dates and slots for both learners, each with two topics.
+    late = checkin(ann, date(2026, 11, 9), 3, topics=[t2, t1])
+    early = checkin(ann, date(2026, 11, 8), 2, topics=[t3])
+    same_day_first = checkin(ann, date(2026, 11, 9), 1)
+    theirs = checkin(ben, date(2026, 11, 9), 3, topics=[t1, t3])
+    checkin(ben, date(2026, 11, 9), 1, topics=[t2, t3])
+    found = days(ann, ben)
+    rows = found[ann.pk].checkins
+    assert [(r.id, r.local_date, r.slot) for r in rows] == [
+        (early.pk, date(2026, 11, 8), 2), (same_day_first.pk, date(2026, 11, 9), 1), (late.pk, date(2026, 11, 9), 3)]
+    assert [r.topic_keys for r in rows] == [("1.3",), (), ("1.1", "1.2")]
+    assert [(r.id, r.topic_keys) for r in found[ben.pk].checkins] == [
+        (found[ben.pk].checkins[0].id, ("1.2", "1.3")), (theirs.pk, ("1.1", "1.3"))]
+    assert all(r.done and r.minutes == 30 and r.status == "done" for r in rows)
+
+
+def test_notes_from_the_day_before_on_only(plan):
+    user = learner("noted", plan)
+    checkin(user, date(2026, 11, 7), 1, note="three days ago")
+    checkin(user, date(2026, 11, 8), 1, note="two days ago")
+    checkin(user, date(2026, 11, 9), 1, note="yesterday")
+    checkin(user, date(2026, 11, 10), 1, note="today")
+    rows = days(user)[user.pk].checkins
+    assert [r.note for r in rows] == ["", "", "yesterday", "today"]
+
+
+def test_a_topic_of_another_plan_is_left_out(plan):
+    call_command("import_plan", str(PLANS / "english-42.md"), slug="data", stdout=None)
+    user = learner("mover", plan)
+    checkin(user, date(2026, 11, 9), 1, topics=[Topic.objects.get(plan__slug="data", key="1.1"), Topic.objects.get(plan=plan, key="1.2")])
+    assert days(user)[user.pk].checkins[0].topic_keys == ("1.2",)
+
+
+def test_each_learner_has_their_own_local_date_or_the_one_asked_for(plan):
+    london, shanghai, asked = learner("london", plan, "Europe/London"), learner("shanghai", plan, "Asia/Shanghai"), learner("asked", plan)
+    found = days(london, shanghai, asked, dates={asked.pk: date(2026, 11, 5)})
+    assert (found[london.pk].date, found[shanghai.pk].date, found[asked.pk].date) == (
+        date(2026, 11, 10), date(2026, 11, 11), date(2026, 11, 5))
+    assert (found[london.pk].number, found[shanghai.pk].number, found[asked.pk].number) == (10, 11, 5)
+
+
+def test_the_topics_of_any_date_with_their_status(plan):
+    user = learner("dates", plan)
+    Pause.objects.create(user=user, start_date=date(2026, 11, 12), end_date=date(2026, 11, 13))
+    first = Topic.objects.filter(plan=plan, start_day__lte=1, end_day__gte=1).first()
+    TopicProgress.objects.create(user=user, topic=first, status="done", closed_on=date(2026, 11, 2))
+    day = days(user)[user.pk]
+    on_day_one = day.topics_on_date(date(2026, 11, 1))
+    assert first.key in [t.key for t in on_day_one] and {t.status for t in on_day_one if t.key == first.key} == {"done"}
+    assert all(t.status == "not_started" for t in on_day_one if t.key != first.key)
+    assert day.topics_on_date(date(2026, 10, 31)) == []  # before day 1
+    paused = day.topics_on_date(date(2026, 11, 12))  # a paused date shows the plan day it stands on
+    assert [t.key for t in paused] == [t.key for t in day.topics_on_date(date(2026, 11, 11))]
+    assert day.topics_on_date(date(2026, 11, 1) + timedelta(days=400)) == []  # after the plan
