@@ -10,7 +10,11 @@ Results go to bench/results/mutation.json: {module: {mutants, killed, survived, 
 score, survivors}}, where the score is (killed + timeout) / (mutants - equivalent). EQUIVALENT below
 lists the mutants that cannot change behaviour, each with the reason; bench/README.md discusses the rest.
 
-    bench/mutate.py [NAME...]        # all modules, or only these (schedule, summary, reminders, ...)
+    bench/mutate.py [NAME...]              # all modules, or only these (schedule, summary, reminders, ...)
+    bench/mutate.py --survivors [NAME...]  # again, only the last run's survivors, against today's tests
+
+Tests are only ever added or sharpened, so a mutant killed once stays killed: --survivors re-runs the
+survivors of the last full run (the same mutants, the same sample) after new tests, in a minute or two.
 
 Not part of `make test` or CI: a full run takes about half an hour on two cores.
 """
@@ -109,14 +113,22 @@ pytest_add_cli_args = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browse
     return where
 
 
+def refresh_tests(where: Path) -> None:
+    """Today's tests into a module's copy (and into mutmut's own copy of it), and fresh test statistics."""
+    for target in (where / "tests", where / "mutants" / "tests"):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(BASE / "tests", target, ignore=shutil.ignore_patterns("__pycache__"))
+    (where / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+
+
 def statuses(where: Path, env: dict) -> dict[str, str]:
     out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=where, env=env, capture_output=True, text=True).stdout
     return {m.group(1): m.group(2).strip() for m in map(STATUS.match, out.splitlines()) if m}
 
 
-def run_module(name: str) -> dict:
+def run_module(name: str, *, survivors_only: bool = False) -> dict:
     module, tests, sample = MODULES[name]
-    where = project_copy(name, module, tests)
+    where = WORK / name if survivors_only else project_copy(name, module, tests)
     database = f"cadence_mutate_{name}"
     # As bin/test runs the suite: PostgreSQL, and Redis for the cache and sessions (the query budgets count on it).
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}", "REDIS_URL": "redis://127.0.0.1:6379/14",
@@ -124,7 +136,15 @@ def run_module(name: str) -> dict:
     started = time.monotonic()
     # One child: a test with transaction=True empties the database when it ends, which would fail another
     # child's test at the same moment and count as a kill that no test made.
-    if sample is None:
+    chosen_file = where / "chosen.txt"
+    if survivors_only:
+        previous = json.loads(RESULTS.read_text())[name]["survivors"]
+        log(f"{name}: the {len(previous)} survivors of the last run, against today's tests")
+        refresh_tests(where)
+        if previous:
+            subprocess.run([str(MUTMUT), "run", "--max-children", "1", *previous], cwd=where, env=env, check=True)
+        chosen = chosen_file.read_text().split()
+    elif sample is None:
         log(f"{name}: every mutant of {module}")
         subprocess.run([str(MUTMUT), "run", "--max-children", "1"], cwd=where, env=env, check=True)
     else:
@@ -135,9 +155,10 @@ def run_module(name: str) -> dict:
         chosen = sorted(random.Random(SEED).sample(names, min(sample, len(names))))
         log(f"{name}: {len(chosen)} sampled of {len(names)} mutants")
         subprocess.run([str(MUTMUT), "run", "--max-children", "1", *chosen], cwd=where, env=env, check=True)
-    found = statuses(where, env)
-    if sample is not None:
-        found = {k: v for k, v in found.items() if k in set(chosen)}
+    if not survivors_only:
+        chosen = sorted(statuses(where, env)) if sample is None else chosen
+        chosen_file.write_text("\n".join(chosen) + "\n")
+    found = {k: v for k, v in statuses(where, env).items() if k in set(chosen)}
     counts = {"killed": 0, "survived": 0, "timeout": 0, "no tests": 0, "other": 0}
     for status in found.values():
         counts[status if status in counts else "other"] += 1
@@ -145,7 +166,7 @@ def run_module(name: str) -> dict:
     survivors = sorted(k for k, v in found.items() if v not in ("killed", "timeout") and k not in EQUIVALENT)
     considered = len(found) - len(equivalent)
     row = {
-        "module": module, "mutants": len(found), "of": len(statuses(where, env)) if sample is not None else len(found),
+        "module": module, "mutants": len(found), "of": len(statuses(where, env)),
         "killed": counts["killed"], "survived": counts["survived"] + counts["no tests"] + counts["other"],
         "timeout": counts["timeout"], "equivalent": len(equivalent),
         "score": round(100 * (counts["killed"] + counts["timeout"]) / considered, 1) if considered else None,
@@ -156,13 +177,15 @@ def run_module(name: str) -> dict:
 
 
 def main() -> None:
-    names = sys.argv[1:] or list(MODULES)
+    arguments = sys.argv[1:]
+    survivors_only = "--survivors" in arguments
+    names = [a for a in arguments if a != "--survivors"] or list(MODULES)
     unknown = [n for n in names if n not in MODULES]
     if unknown:
         sys.exit(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}")
     subprocess.run([str(BASE / "bin" / "services")], check=True)
     for name in names:
-        row = run_module(name)
+        row = run_module(name, survivors_only=survivors_only)
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # read afresh: another run may have written
         results[name] = row | {"date": datetime.now(UTC).isoformat(timespec="seconds")}
         results["run"] = {"mutmut": "3.8.1", "sample": SAMPLE, "seed": SEED}
