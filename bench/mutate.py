@@ -61,6 +61,8 @@ MODULES = {
     "checkins": ("apps/progress/services.py", [
         "tests/progress/test_today.py", "tests/progress/test_api.py", "tests/progress/test_checkin_race.py",
         "tests/progress/test_falling_behind.py", "tests/progress/test_history_and_pause.py",
+        "tests/progress/test_settings_tokens.py", "tests/progress/test_topics_and_projects.py",
+        "tests/progress/test_notes_and_review.py", "tests/progress/test_enroll_command.py",
     ], SAMPLE),
     "throttle": ("apps/core/throttle.py", [
         "tests/core/test_throttle.py", "tests/core/test_throttle_edges.py", "tests/security/test_login_lockout.py",
