@@ -79,6 +79,11 @@ EQUIVALENT: dict[str, str] = {
         "the query reads every recent attempt, not only this name's and address's; each is counted by its own key",
     "apps.core.throttle.x_attempt__mutmut_44": "the username is never None, so break and continue both end the loop at the address",
     "apps.core.throttle.x_client_ip__mutmut_19": "ip_address('') and ip_address(None) raise ValueError, which returns None too",
+    "apps.progress.summary.x_slot_instants__mutmut_2":
+        "astimezone(None) gives the same instant in the machine's zone; every use compares or subtracts instants",
+    **{f"apps.progress.summary.xǁLearnerDayǁnext_resource__mutmut_{n}":
+       "a block of another plan gets a number above any plan's last block (MAX_BLOCKS, 500): 10**6, 11**6 and 10**7 alike"
+       for n in (22, 23)},
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")

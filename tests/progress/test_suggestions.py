@@ -127,3 +127,51 @@ def test_nothing_is_suggested_before_day_one(data_plan):
     assert day.state == "before" and day.block is None and day.topics == []
     assert day.next_paper() is None and day.next_resource("course") is None and day.next_project() is None
     assert day.today_slots == [] and day.number == 1
+
+
+def test_next_paper_prefers_the_ones_that_belong_over_the_first_unread():
+    papers = [Resource(pk=1, kind="paper", title="a"), Resource(pk=2, kind="paper", title="b")]
+    papers[0].block_ids, papers[0].topic_ids = {10}, set()
+    papers[1].block_ids, papers[1].topic_ids = set(), {7}
+    assert next_paper(papers, set(), 99, {7}).pk == 2  # by its topic, though not the first of the plan
+    assert next_paper(papers, set(), 10, {8}).pk == 1  # by its block alone
+
+
+def test_links_by_topic_and_courses_tied_to_a_later_block(data_plan):
+    user = get_user_model().objects.create_user("links")
+    enroll(user=user, plan=data_plan, start_date=date(2026, 11, 1), timezone="UTC")
+    from apps.curriculum.models import Topic
+
+    mapreduce, dataflow = Resource.objects.get(title="MapReduce"), Resource.objects.get(title="The Dataflow Model")
+    mapreduce.blocks.clear()
+    mapreduce.topics.set([Topic.objects.get(plan=data_plan, key="1.3")])  # week 1, by a topic
+    dataflow.blocks.clear()
+    dataflow.topics.set([Topic.objects.get(plan=data_plan, key="2.2")])  # week 2's later topic
+    cmu = Resource.objects.get(title="CMU 15-445")
+    cmu.blocks.set([Block.objects.get(plan=data_plan, number=3)])  # a course tied to a later block
+    cache.clear()
+    day = day_of(user, date(2026, 11, 8))  # day 8: week 2, topic 2.1
+    assert [t.key for t in day.topics] == ["2.1"]
+    assert day.next_paper().title == "MapReduce"  # an earlier block's, through its topic
+    UserResource.objects.create(user=user, resource=mapreduce, status="done")
+    day = day_of(user, date(2026, 11, 8))
+    assert day.next_paper() is None  # not yet the paper of week 2's later topic
+    assert day.next_resource("course") is None  # nor week 3's course
+    assert day_of(user, date(2026, 11, 10)).next_paper().title == "The Dataflow Model"  # on topic 2.2's days
+
+
+def test_a_week_without_projects_suggests_none(data_plan):
+    user = get_user_model().objects.create_user("noproj")
+    enroll(user=user, plan=data_plan, start_date=date(2026, 11, 1), timezone="UTC")
+    day = day_of(user, date(2026, 11, 16))  # week 3: topics only
+    assert day.block.number == 3 and day.next_project() is None
+    assert day.suggestion(StudySlot("weekday", 2, time(19), time(21), "Coding")) is None
+
+
+def test_a_paper_linked_to_another_plans_block_is_not_taken_for_an_earlier_one(data_plan, plan):
+    user = get_user_model().objects.create_user("stray")
+    enroll(user=user, plan=data_plan, start_date=date(2026, 11, 1), timezone="UTC")
+    stray = Resource.objects.get(title="MapReduce")
+    stray.blocks.set([Block.objects.get(plan=plan, number=1)])  # an admin's slip: the other plan's week 1
+    cache.clear()
+    assert day_of(user, date(2026, 11, 10)).next_paper() is None
