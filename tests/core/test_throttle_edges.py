@@ -42,7 +42,7 @@ def test_the_username_as_the_backend_reads_it():
 
 def test_the_sixth_attempt_waits_until_the_first_is_a_window_old(settings):
     with time_machine.travel(T0, tick=False) as clock:
-        for minute in range(5):
+        for _ in range(5):
             assert throttle.attempt(request(), "alice") == 0
             clock.shift(timedelta(minutes=1))
         # 5 attempts at 08:00:30 ... 08:04:30; the sixth at 08:05:30 waits until 08:15:30.
