@@ -84,6 +84,15 @@ EQUIVALENT: dict[str, str] = {
     **{f"apps.progress.summary.xǁLearnerDayǁnext_resource__mutmut_{n}":
        "a block of another plan gets a number above any plan's last block (MAX_BLOCKS, 500): 10**6, 11**6 and 10**7 alike"
        for n in (22, 23)},
+    "apps.curriculum.parsing.x__phase_parts__mutmut_11":
+        "the text before a phase's day range was stripped already; what is left is stripped again where it is used",
+    "apps.curriculum.parsing.x__heading__mutmut_116": "a week without a day range is refused before its end day is read",
+    "apps.curriculum.parsing.x__heading__mutmut_119": "a week's goal is read with a default of ''",
+    **{f"apps.curriculum.parsing.x__heading__mutmut_{n}":
+       "after a section heading only a new phase heading starts weeks again, and it sets the phase: "
+       "what the section heading leaves in st.phase is never read ('phases' is no section name)"
+       for n in (165, 166, 170)},
+    "apps.curriculum.parsing.x__heading__mutmut_206": "None and '' both mean 'not a weekday or weekend list'",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")

@@ -124,3 +124,84 @@ def test_another_table_is_not_read_as_the_overview(tmp_path):
 | Git | versions |"""
     _plan, phases = import_small(tmp_path, "other-table", title="Other", meta="Goal: x", table=table)
     assert phases == {1: ("", ""), 2: ("", "")}
+
+
+MORE = """# __Plan__ of **forms**
+
+> 作者：第一位
+> 作者：第二位
+> 备注：不是已知的标签
+
+## 阶段一（Day 1-7）
+
+### 第一周（Day 1-7）
+
+**学习内容**：
+1. 入门（3天）
+
+#### 小贴士
+
+2. 练习（4天）
+
+### 小结
+
+- 这不是第一周的主题
+
+## Phase 2: Onward (Day 8-14)
+
+### Week 2 (Day 8-14): More
+
+**Topics**:
+1. __Testing__ (7 days)
+
+## 学习资源推荐
+
+### 必读书籍
+1. 《书名》 - 作者 - 第二版
+
+## 每日学习节奏
+
+### 工作日（周一至周五）
+- 06:00-07:00：阅读
+- 22:00-24:00：编码
+
+### 周末
+- 上午：复习
+
+## 学习建议
+
+### Stage 3 thoughts
+- 慢慢来
+"""
+
+
+def test_more_forms(tmp_path):
+    path = tmp_path / "more.md"
+    path.write_text(MORE, encoding="utf-8")
+    call_command("import_plan", str(path), slug="more", stdout=None)
+    plan = Plan.objects.get(slug="more")
+    assert plan.title == "Plan of forms" and plan.author == "第一位"  # markup gone; the first author line wins
+    assert [(p.number, p.title) for p in plan.phases.all()] == [(1, "阶段一（Day 1-7）"), (2, "Onward")]
+    block = plan.blocks.get(number=1)
+    assert block.title == "第一周（Day 1-7）"  # a week with no title of its own keeps its heading
+    assert [(t.title, t.start_day, t.end_day) for t in block.topics.order_by("start_day")] == [("入门", 1, 3), ("练习", 4, 7)]
+    assert plan.topics.get(key="2.1").title == "Testing"
+    assert Resource.objects.get(plan=plan).note == "作者 - 第二版"
+    slots = [(s.days, s.start.strftime("%H:%M"), s.end.strftime("%H:%M")) for s in plan.slots.order_by("days", "number")]
+    assert slots == [("weekday", "06:00", "07:00"), ("weekday", "22:00", "00:00"), ("weekend", "09:00", "12:00")]
+
+
+def test_a_rhythm_line_without_a_time_is_refused_by_its_line(tmp_path):
+    from apps.curriculum.parsing import PlanFileError, parse_markdown
+    from apps.curriculum.validation import load_plan_bytes
+
+    text = MORE.replace("- 06:00-07:00：阅读", "- 随便看看")
+    with pytest.raises(PlanFileError) as refused:
+        load_plan_bytes(text.encode())
+    line = text.splitlines().index("- 随便看看") + 1
+    assert f"line {line}: rhythm line '随便看看' needs a time range" in str(refused.value)
+    late = MORE.replace("- 06:00-07:00：阅读", "- 25:00-26:00：阅读")
+    with pytest.raises(PlanFileError) as refused:
+        load_plan_bytes(late.encode())
+    assert "has a time that does not exist" in str(refused.value)
+    assert parse_markdown(MORE)["rhythm"][1]["_line"] == MORE.splitlines().index("- 22:00-24:00：编码") + 1
