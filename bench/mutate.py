@@ -79,6 +79,9 @@ EQUIVALENT: dict[str, str] = {
         "the query reads every recent attempt, not only this name's and address's; each is counted by its own key",
     "apps.core.throttle.x_attempt__mutmut_44": "the username is never None, so break and continue both end the loop at the address",
     "apps.core.throttle.x_client_ip__mutmut_19": "ip_address('') and ip_address(None) raise ValueError, which returns None too",
+    "apps.progress.summary.x__load_checkins__mutmut_66": "no check-in's id is '' any more than None: the first row always starts one",
+    **{f"apps.progress.summary.x__day__mutmut_{n}": "before the plan the day number is clamped to 1, the cutoff 'before' gives anyway"
+       for n in (47, 48)},
     "apps.progress.summary.x_slot_instants__mutmut_2":
         "astimezone(None) gives the same instant in the machine's zone; every use compares or subtracts instants",
     **{f"apps.progress.summary.xǁLearnerDayǁnext_resource__mutmut_{n}":

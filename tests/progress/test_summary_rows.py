@@ -92,3 +92,26 @@ def test_the_topics_of_any_date_with_their_status(plan):
     paused = day.topics_on_date(date(2026, 11, 12))  # a paused date shows the plan day it stands on
     assert [t.key for t in paused] == [t.key for t in day.topics_on_date(date(2026, 11, 11))]
     assert day.topics_on_date(date(2026, 11, 1) + timedelta(days=400)) == []  # after the plan
+
+
+def test_an_open_pause_runs_to_the_learners_own_today(plan):
+    from apps.curriculum.models import Milestone
+
+    user = learner("resting", plan, tz="Asia/Shanghai")
+    Pause.objects.create(user=user, start_date=date(2026, 11, 5), end_date=None)
+    day = days(user)[user.pk]  # 18:30 UTC on 11-10 is 11-11 in Shanghai: paused 11-05 to 11-11, 7 days
+    assert day.state == "paused" and day.date == date(2026, 11, 11)
+    day_30 = dict((m.day, due) for m, due in day.milestones)[30]
+    assert Milestone.objects.filter(plan=plan, day=30).exists() and day_30 == date(2026, 11, 30) + timedelta(days=7)
+    assert [t.key for t in day.topics] == [t.key for t in day.topics_on_date(date(2026, 11, 4))]  # the day it stands on
+    assert day.topics  # a paused day still shows its topics
+
+
+def test_overdue_before_the_plan_and_after_it(plan):
+    early, done = learner("early", plan, start=date(2026, 12, 1)), learner("done", plan, start=date(2026, 1, 1))
+    last = Topic.objects.filter(plan=plan).order_by("-end_day").first()
+    TopicProgress.objects.bulk_create([TopicProgress(user=done, topic=t, status="done", closed_on=date(2026, 6, 1))
+                                       for t in Topic.objects.filter(plan=plan).exclude(pk=last.pk)])
+    found = days(early, done)
+    assert found[early.pk].state == "before" and found[early.pk].overdue == []
+    assert found[done.pk].state == "finished" and [t.key for t in found[done.pk].overdue] == [last.key]
