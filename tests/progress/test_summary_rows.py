@@ -115,3 +115,27 @@ def test_overdue_before_the_plan_and_after_it(plan):
     found = days(early, done)
     assert found[early.pk].state == "before" and found[early.pk].overdue == []
     assert found[done.pk].state == "finished" and [t.key for t in found[done.pk].overdue] == [last.key]
+
+
+def test_todays_slots_carry_todays_check_ins_and_yesterdays_open_ones_are_listed(plan):
+    user = learner("slots", plan)  # 2026-11-10 is a Tuesday; 11-09 a Monday
+    morning = checkin(user, date(2026, 11, 10), 1)
+    checkin(user, date(2026, 11, 9), 2)
+    day = days(user)[user.pk]
+    assert [(s.slot.number, s.checkin.id if s.checkin else None) for s in day.today_slots] == [(1, morning.pk), (2, None), (3, None)]
+    assert [s.slot.number for s in day.yesterday_open] == [1, 3]
+
+
+def test_the_learners_own_slot_times_are_the_days(plan):
+    user = learner("mover", plan)
+    Enrollment.objects.filter(user=user).update(slot_overrides={"weekday-1": {"start": "05:00", "end": "06:00"}})
+    day = days(user)[user.pk]
+    assert day.slot(date(2026, 11, 10), 1).start.strftime("%H:%M") == "05:00"
+
+
+def test_the_topic_ending_today_is_not_overdue_until_the_day_is_over(plan):
+    user = learner("today", plan, start=date(2026, 11, 8))  # day 3 on 11-10
+    day = days(user)[user.pk]
+    ending_today = [t.key for t in Topic.objects.filter(plan=plan, end_day=3)]
+    assert ending_today and not set(ending_today) & {t.key for t in day.overdue}
+    assert {t.key for t in Topic.objects.filter(plan=plan, end_day__lt=3)} == {t.key for t in day.overdue}
