@@ -205,3 +205,112 @@ def test_a_rhythm_line_without_a_time_is_refused_by_its_line(tmp_path):
         load_plan_bytes(late.encode())
     assert "has a time that does not exist" in str(refused.value)
     assert parse_markdown(MORE)["rhythm"][1]["_line"] == MORE.splitlines().index("- 22:00-24:00：编码") + 1
+
+
+EDGES = """# Edges ##
+
+```mermaid
+graph LR
+  A[基础] --> B[进阶] --> A2[基础]
+```
+
+| 阶段 | 时间 | 核心内容 |
+|---|---|---|
+| 阶段九 | Day 1-7 | 不存在的阶段 |
+
+## 学习路线概览
+
+```mermaid
+graph LR
+  A[基础] --> B[进阶] --> C[基础]
+```
+
+## 阶段一：起步（Day 1-14）
+
+### 第一周（Day 1-7）：基础
+
+**实践项目**：
+- 写一个爬虫
+  - 用 requests
+
+**学习内容**：
+1. 入门（两星期）
+
+### 第二周（Day 8-14）：继续
+- 练习（7天）
+
+## 学习心态
+
+> 慢就是快
+---
+- 每天一点
+
+## 阶段性里程碑
+
+### 14天里程碑
+- [ ] 完成
+
+### 后记
+- 这不是里程碑的一项
+
+## 学习资源
+
+### 必读论文
+1. **一篇论文**
+
+## 其他
+- 这一行哪里也不属于
+"""
+
+
+def test_edge_forms(tmp_path):
+    from apps.curriculum.parsing import parse_markdown
+
+    data = parse_markdown(EDGES)
+    assert data["title"] == "Edges" and data["_line"] == 1  # a closing run of #s is not part of the title
+    assert data["route"] == ["基础", "进阶"]  # a node named twice is listed once
+    assert data["mindset"] == ["慢就是快", "每天一点"]  # a --- rule is no line of it
+    block = data["phases"][0]["blocks"][0]
+    assert block["projects"] == ["写一个爬虫；用 requests"]  # a sub-point joins its project
+    assert block["topics"][0]["days"] == 14  # 两星期: weeks in Chinese
+    assert [m["items"] for m in data["milestones"]] == [["完成"]]
+    assert data["phases"][0]["summary"] == ""  # a table row naming a phase that does not exist goes nowhere
+    assert [r["title"] for r in data["resources"]] == ["一篇论文"]  # "其他" is no resource section
+
+
+def test_bad_files_are_refused_with_the_line(tmp_path):
+    from apps.curriculum.parsing import PlanFileError, check_size, decode
+
+    with pytest.raises(PlanFileError) as refused:
+        decode("# 标题\n第二行\n".encode() + b"\xff")
+    assert refused.value.problems == ["line 3: the file is not UTF-8 text (byte 20); save it as UTF-8"]
+    with pytest.raises(PlanFileError) as refused:
+        check_size("# a\nb\x00c\n")
+    assert refused.value.problems == ["line 2: a NUL character; this is not a plain text plan"]
+    with pytest.raises(PlanFileError) as refused:
+        check_size("\x00\n" * 30)
+    assert len(refused.value.problems) == 20  # the first twenty problems are enough
+
+
+def test_inline_labels_and_an_indented_first_topic():
+    from apps.curriculum.parsing import parse_markdown
+
+    text = """# T
+
+## 阶段一：起步（Day 1-7）
+
+### 第一周（Day 1-7）：基础
+
+**实践项目**：项目甲
+
+**实践项目**：项目乙
+
+**学习内容**：
+  - 缩进的第一项（3天）
+  - 第二项（4天）
+"""
+    block = parse_markdown(text)["phases"][0]["blocks"][0]
+    assert block["projects"] == ["项目甲", "项目乙"]
+    assert [(t["title"], t["days"]) for t in block["topics"]] == [("缩进的第一项", 3), ("第二项", 4)]
+    bad = parse_markdown(text.replace("**实践项目**：项目甲", "**学习内容**：入门（0天）"))
+    assert "line 7: duration '（0天）' is not a positive number of days or weeks" in bad["_problems"]
