@@ -100,7 +100,8 @@ EQUIVALENT: dict[str, str] = {
        for n in (165, 166, 170)},
     "apps.curriculum.parsing.x__heading__mutmut_206": "None and '' both mean 'not a weekday or weekend list'",
     "apps.curriculum.parsing.x__heading__mutmut_239": "no code asks whether the section is 'other': any name that is no known section works",
-    "apps.curriculum.parsing.x_parse_markdown__mutmut_35": "a plan without a title is refused with its own 'line 1' message; the default line is never shown",
+    "apps.curriculum.parsing.x_parse_markdown__mutmut_35":
+        "a plan without a title is refused with its own 'line 1' message; the default line is never shown",
     "apps.curriculum.parsing.x_parse_markdown__mutmut_81":
         "a table row split with its outer pipes gives an empty first cell to the header and to every row alike",
 }
