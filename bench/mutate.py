@@ -12,6 +12,7 @@ lists the mutants that cannot change behaviour, each with the reason; bench/READ
 
     bench/mutate.py [NAME...]              # all modules, or only these (schedule, summary, reminders, ...)
     bench/mutate.py --survivors [NAME...]  # again, only the last run's survivors, against today's tests
+    bench/mutate.py --report [NAME...]     # the results again from the mutants' recorded states (no run)
 
 Tests are only ever added or sharpened, so a mutant killed once stays killed: --survivors re-runs the
 survivors of the last full run (the same mutants, the same sample) after new tests, in a minute or two.
@@ -153,9 +154,9 @@ def statuses(where: Path, env: dict) -> dict[str, str]:
     return {m.group(1): m.group(2).strip() for m in map(STATUS.match, out.splitlines()) if m}
 
 
-def run_module(name: str, *, survivors_only: bool = False) -> dict:
+def run_module(name: str, *, survivors_only: bool = False, report_only: bool = False) -> dict:
     module, tests, sample = MODULES[name]
-    where = WORK / name if survivors_only else project_copy(name, module, tests)
+    where = WORK / name if survivors_only or report_only else project_copy(name, module, tests)
     database = f"cadence_mutate_{name}"
     # As bin/test runs the suite: PostgreSQL, and Redis for the cache and sessions (the query budgets count on it).
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}", "REDIS_URL": "redis://127.0.0.1:6379/14",
@@ -164,7 +165,12 @@ def run_module(name: str, *, survivors_only: bool = False) -> dict:
     # One child: a test with transaction=True empties the database when it ends, which would fail another
     # child's test at the same moment and count as a kill that no test made.
     chosen_file = where / "chosen.txt"
-    if survivors_only:
+    if not chosen_file.exists() and (survivors_only or report_only):  # made by an older mutate.py: the same draw again
+        names = sorted(statuses(where, env))
+        chosen_file.write_text("\n".join(sorted(random.Random(SEED).sample(names, min(sample, len(names))) if sample else names)) + "\n")
+    if report_only:
+        chosen = chosen_file.read_text().split()
+    elif survivors_only:
         previous = json.loads(RESULTS.read_text())[name]["survivors"]
         log(f"{name}: the {len(previous)} survivors of the last run, against today's tests")
         refresh_tests(where)
@@ -182,7 +188,7 @@ def run_module(name: str, *, survivors_only: bool = False) -> dict:
         chosen = sorted(random.Random(SEED).sample(names, min(sample, len(names))))
         log(f"{name}: {len(chosen)} sampled of {len(names)} mutants")
         subprocess.run([str(MUTMUT), "run", "--max-children", "1", *chosen], cwd=where, env=env, check=True)
-    if not survivors_only:
+    if not survivors_only and not report_only:
         chosen = sorted(statuses(where, env)) if sample is None else chosen
         chosen_file.write_text("\n".join(chosen) + "\n")
     found = {k: v for k, v in statuses(where, env).items() if k in set(chosen)}
@@ -205,14 +211,15 @@ def run_module(name: str, *, survivors_only: bool = False) -> dict:
 
 def main() -> None:
     arguments = sys.argv[1:]
-    survivors_only = "--survivors" in arguments
-    names = [a for a in arguments if a != "--survivors"] or list(MODULES)
+    survivors_only, report_only = "--survivors" in arguments, "--report" in arguments
+    names = [a for a in arguments if not a.startswith("--")] or list(MODULES)
     unknown = [n for n in names if n not in MODULES]
     if unknown:
         sys.exit(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}")
-    subprocess.run([str(BASE / "bin" / "services")], check=True)
+    if not report_only:
+        subprocess.run([str(BASE / "bin" / "services")], check=True)
     for name in names:
-        row = run_module(name, survivors_only=survivors_only)
+        row = run_module(name, survivors_only=survivors_only, report_only=report_only)
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # read afresh: another run may have written
         results[name] = row | {"date": datetime.now(UTC).isoformat(timespec="seconds")}
         results["run"] = {"mutmut": "3.8.1", "sample": SAMPLE, "seed": SEED}

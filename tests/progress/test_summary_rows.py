@@ -139,3 +139,30 @@ def test_the_topic_ending_today_is_not_overdue_until_the_day_is_over(plan):
     ending_today = [t.key for t in Topic.objects.filter(plan=plan, end_day=3)]
     assert ending_today and not set(ending_today) & {t.key for t in day.overdue}
     assert {t.key for t in Topic.objects.filter(plan=plan, end_day__lt=3)} == {t.key for t in day.overdue}
+
+
+def test_minutes_today_this_week_and_in_all_against_plan(plan):
+    user = learner("minutes", plan)  # 2026-11-10 is a Tuesday: the week began on Monday 11-09
+    for on, slot, minutes in ((date(2026, 11, 8), 1, 50), (date(2026, 11, 9), 1, 40), (date(2026, 11, 10), 2, 25),
+                              (date(2026, 11, 10), 3, 35)):
+        CheckIn.objects.create(user=user, local_date=on, slot=slot, status="done", minutes=minutes)
+    CheckIn.objects.create(user=user, local_date=date(2026, 11, 9), slot=2, status="skipped", minutes=0)
+    day = days(user)[user.pk]
+    assert (day.minutes_today, day.minutes_week, day.minutes_total) == (60, 100, 150)
+    # The seed's rhythm: 1 + 1 + 3 hours on weekdays, 8 hours on weekend days.
+    assert day.planned_today == 300 and day.planned_week == 5 * 300 + 2 * 480
+    assert day.studied_dates == {date(2026, 11, 8), date(2026, 11, 9), date(2026, 11, 10)}
+
+
+def test_reviews_are_due_by_the_end_of_the_learners_own_day(plan):
+    from apps.progress.models import TopicProgress as TP
+
+    user = learner("cards", plan, tz="Asia/Shanghai")  # 18:30 UTC on 11-10 is 02:30 on 11-11 in Shanghai
+    topics = list(Topic.objects.filter(plan=plan).order_by("start_day")[:2])
+    TP.objects.create(user=user, topic=topics[0], status="done", closed_on=date(2026, 11, 2),
+                      due_at=datetime(2026, 11, 11, 15, 59, tzinfo=UTC), stability=3.0, last_review_at=datetime(2026, 11, 8, tzinfo=UTC))
+    TP.objects.create(user=user, topic=topics[1], status="done", closed_on=date(2026, 11, 2),
+                      due_at=datetime(2026, 11, 11, 16, 1, tzinfo=UTC), stability=3.0, last_review_at=datetime(2026, 11, 8, tzinfo=UTC))
+    day = days(user)[user.pk]
+    # 15:59 UTC on 11-11 is 23:59 in Shanghai (due today); 16:01 UTC is 00:01 on 11-12 (not yet).
+    assert [r.topic.key for r in day.reviews] == [topics[0].key] and day.reviews_waiting == 1
