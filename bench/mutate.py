@@ -83,6 +83,7 @@ EQUIVALENT: dict[str, str] = {
     "apps.progress.summary.x__load_checkins__mutmut_66": "no check-in's id is '' any more than None: the first row always starts one",
     **{f"apps.progress.summary.x__day__mutmut_{n}": "before the plan the day number is clamped to 1, the cutoff 'before' gives anyway"
        for n in (47, 48)},
+    "apps.progress.summary.x__day__mutmut_91": "yesterday's open slots are only ever tested for truth, which None and [] both fail",
     "apps.progress.summary.x__day__mutmut_53": "after the plan no topic ends past total_days: total + 1 and total + 2 cut alike",
     **{f"apps.progress.summary.x__day__mutmut_{n}": "check-ins are only looked up for the day and the day before; keeping more changes nothing"
        for n in (64, 68)},
