@@ -120,6 +120,11 @@ class Channel(models.Model):
         """The value of Reminder.channel for this channel's rows."""
         return f"ch{self.pk}"
 
+    @staticmethod
+    def id_of(code: str) -> int | None:
+        """The Channel id a Reminder.channel value names ("ch12" → 12); None for e-mail."""
+        return int(code[2:]) if code.startswith("ch") and code[2:].isdigit() else None
+
 
 class PushKey(models.Model):
     """The site's VAPID key pair for Web Push, made once (by `bootstrap`, or on first use) so that every

@@ -292,14 +292,14 @@ def _send_elsewhere(rows: list[Reminder], token: str, now: datetime, outcome: di
     from apps.reminders.channels import ChannelError, Gone, deliver
     from apps.reminders.mail import learner_days, render_short
 
-    channels = Channel.objects.in_bulk([int(r.channel[2:]) for r in rows if r.channel[2:].isdigit()])
+    channels = Channel.objects.in_bulk([Channel.id_of(r.channel) for r in rows])
     started = time_.monotonic()
     items = learner_days(rows)
     for position, (reminder, day, prefs) in enumerate(items):
         if time_.monotonic() - started > SEND_BUDGET.total_seconds():
             outcome["released"] += _release([r for r, _day, _prefs in items[position:]], token)
             return
-        channel = channels.get(int(reminder.channel[2:])) if reminder.channel[2:].isdigit() else None
+        channel = channels.get(Channel.id_of(reminder.channel))
         if channel is None or not channel.enabled:
             Reminder.objects.filter(pk=reminder.pk, claim_token=token).update(
                 status=Reminder.Status.SKIPPED, error="the channel was removed or turned off", updated_at=now)

@@ -61,20 +61,26 @@ def checkin(request, token):
     if request.method == "GET":
         existing = CheckIn.objects.filter(user=user, local_date=local_date, slot=slot_number).first()
         return render(request, "reminders/checkin.html", context | {"existing": existing})
-    form = CheckInForm(
-        {"date": local_date.isoformat(), "slot": slot_number, "status": "done", "minutes": request.POST.get("minutes", "")},
-        learner=learner,
-    )
+    checkin_, _created, errors = _mark_done(learner, local_date, slot_number, request.POST.get("minutes", ""))
+    if errors:
+        return render(request, "reminders/checkin.html", context | {"errors": errors}, status=400)
+    return render(request, "reminders/checkin.html", context | {"done": checkin_})
+
+
+def _mark_done(learner, local_date, slot_number, minutes) -> tuple[CheckIn | None, bool, dict]:
+    """The check-in a link's Done makes (the mail's page or a push notification's button): checked by the
+    same form as every check-in, recorded once; (check-in, created, errors by field). The button only says
+    "done": a note the check-in already had is kept."""
+    form = CheckInForm({"date": local_date.isoformat(), "slot": slot_number, "status": "done", "minutes": minutes}, learner=learner)
     if not form.is_valid():
-        return render(request, "reminders/checkin.html", context | {"errors": form.errors}, status=400)
-    # The button only says "done": a note the check-in already had is kept.
+        return None, False, form.errors
     try:
-        checkin_, _created = progress_services.record_checkin(
-            user=user, local_date=local_date, slot=slot_number, status="done", minutes=form.cleaned_data["minutes"],
+        checkin_, created = progress_services.record_checkin(
+            user=learner.user, local_date=local_date, slot=slot_number, status="done", minutes=form.cleaned_data["minutes"],
         )
     except ValidationError as full:
-        return render(request, "reminders/checkin.html", context | {"errors": {"minutes": full.messages}}, status=400)
-    return render(request, "reminders/checkin.html", context | {"done": checkin_})
+        return None, False, {"minutes": full.messages}
+    return checkin_, created, {}
 
 
 @login_not_required
@@ -104,15 +110,11 @@ def push_action(request, action, token):
         created = services.snooze(user=user, local_date=local_date, slot=data["s"], channel=data.get("c", EMAIL))
         return JsonResponse({"snoozed": True, "again": not created})
     learner = Learner.load(user)
-    form = CheckInForm({"date": local_date.isoformat(), "slot": data["s"], "status": "done", "minutes": ""}, learner=learner) if learner else None
-    if form is None or not form.is_valid():
-        problems = form.errors.get_json_data() if form is not None else {"plan": [{"message": "no plan"}]}
-        return JsonResponse({"error": "; ".join(e["message"] for errors in problems.values() for e in errors)}, status=400)
-    try:
-        _checkin, created = progress_services.record_checkin(
-            user=user, local_date=local_date, slot=data["s"], status="done", minutes=form.cleaned_data["minutes"])
-    except ValidationError as invalid:
-        return JsonResponse({"error": " ".join(invalid.messages)}, status=400)
+    if learner is None:
+        return JsonResponse({"error": "you are not enrolled in a plan"}, status=400)
+    _checkin, created, errors = _mark_done(learner, local_date, data["s"], "")
+    if errors:
+        return JsonResponse({"error": "; ".join(str(m) for messages in errors.values() for m in messages)}, status=400)
     return JsonResponse({"done": True, "date": local_date.isoformat(), "slot": data["s"], "created": created})
 
 
