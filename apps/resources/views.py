@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.curriculum.models import Resource
 from apps.progress.http import next_url, with_learner
@@ -57,10 +57,18 @@ def resource_list(request, learner):
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def update(request, row_id):
+    """GET: the rating-and-notes form (the list fetches it when a row is opened; without JavaScript it
+    is a page of its own). POST: a status, rating, block or note."""
     row = _row_for(request, row_id)
     enrollment = getattr(request.user, "enrollment", None)
+    if request.method == "GET":
+        blocks = list(enrollment.plan.blocks.all()) if enrollment is not None else []
+        context = {"row": row, "blocks": blocks, "next_path": reverse("resources:list")}
+        if request.htmx:
+            return render(request, "resources/_row.html#notes", context)
+        return render(request, "resources/edit.html", context)
     form = ResourceUpdateForm(request.POST, plan=enrollment.plan if enrollment is not None else None)
     if form.is_valid():
         apply_update(row, form, request.POST)

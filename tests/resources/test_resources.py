@@ -146,3 +146,27 @@ def test_a_learner_puts_resources_with_a_block_of_their_choice(alice_client, ali
 
     assert {"title": "Andrew Ng ML course", "block": 3}.items() <= next(
         r for r in export_user(alice)["resources"] if r["title"] == "Andrew Ng ML course").items()
+
+
+def test_a_rows_rating_and_notes_form_comes_when_it_is_opened(alice_client, alice, bob, frozen):
+    """The list carries one block list (in rows that already have notes), not one per row; opening a row
+    fetches its form, and without JavaScript its link is a page with the same form."""
+    target, noted = row(alice, "BERT"), row(alice, "GPT-3")
+    noted.notes = "read §3"
+    noted.save()
+    html = alice_client.get("/resources/").content.decode()
+    assert html.count('name="rating"') == 1 and html.count('Put it with block') == 1  # only GPT-3's, open
+    assert f'hx-get="/resources/{target.pk}/" hx-trigger="toggle once"' in html
+    part = alice_client.get(f"/resources/{target.pk}/", **HTMX)
+    body = part.content.decode()
+    assert part.status_code == 200 and "<html" not in body
+    assert 'name="rating"' in body and 'name="block"' in body and f'hx-target="#resource-{target.pk}"' in body
+    page = alice_client.get(f"/resources/{target.pk}/")
+    assert page.status_code == 200 and "<html" in page.content.decode() and 'name="note"' in page.content.decode()
+    assert 'hx-post' not in page.content.decode().split("<main", 1)[1]  # a plain form: it posts and comes back to the list
+    response = alice_client.post(f"/resources/{target.pk}/", {"rating": "5", "note": "", "next": "/resources/"})
+    assert response.status_code == 302 and response["Location"] == "/resources/"
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert bob_client.get(f"/resources/{target.pk}/", **HTMX).status_code == 404
+    assert bob_client.get(f"/resources/{target.pk}/").status_code == 404
