@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.resources",
     "apps.milestones",
     "apps.accounts",
+    "apps.groups",
 ]
 
 MIDDLEWARE = [
@@ -151,13 +152,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The one periodic task lives here, in code (no database scheduler): a UTC tick every 60 s that
+# The periodic tasks live here, in code (no database scheduler): a UTC tick every 60 s that
 # dispatches due reminders. Exactly one beat runs it; the claim in the database makes a second harmless.
 REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60, minimum=1)  # tests shorten it; keep 60 in production
 CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {
         "task": "reminders.tick", "schedule": float(REMINDER_TICK_SECONDS), "options": {"expires": REMINDER_TICK_SECONDS * 0.9},
-    }
+    },
+    # Study groups: members' standings kept current, and the weekly automatic nudges (apps.groups.tasks).
+    "groups-tick": {"task": "groups.tick", "schedule": 60.0, "options": {"expires": 54}},
 }
 CELERY_TASK_ACKS_LATE = True
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 150, minimum=5)
@@ -258,6 +261,6 @@ LOGGING = {
 
 # Parts of learner pages contributed by apps built on progress (see apps/progress/panels.py).
 CADENCE_PANELS = {
-    "today": ["apps.milestones.views.today_panel"],
+    "today": ["apps.groups.views.today_panel", "apps.milestones.views.today_panel"],
     "block": ["apps.resources.views.block_panel", "apps.milestones.views.block_panel"],
 }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("apps.reminders.urls")),
     path("", include("apps.resources.urls")),
     path("", include("apps.milestones.urls")),
+    path("", include("apps.groups.urls")),
     path("plan/", include("apps.curriculum.urls")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

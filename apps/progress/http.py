@@ -76,9 +76,10 @@ def _csrf_failure(request) -> bool:
     return check.process_view(request, None, (), {}) is not None
 
 
-def api_view(*methods):
+def api_view(*methods, enrolled: bool = True):
     """A JSON API view for a Bearer token or the browser session, called as view(request, learner, ...)
-    in the learner's language."""
+    in the learner's language. With enrolled=False, a user without a plan (a group's lead) is let in
+    too, with learner None."""
 
     def decorator(view):
         @login_not_required
@@ -101,9 +102,9 @@ def api_view(*methods):
                 response["Allow"] = ", ".join(methods)
                 return response
             learner = Learner.load(request.user)
-            if learner is None:
+            if learner is None and enrolled:
                 return error(404, {"enrollment": [_("You are not enrolled in a plan yet.")]})
-            with translation.override(learner.enrollment.language):
+            with translation.override(learner.enrollment.language if learner is not None else translation.get_language()):
                 return view(request, learner, *args, **kwargs)
 
         return wrapper

@@ -1,0 +1,114 @@
+"""Study groups: a plan, its leads and members; each member's consent; each member's standing (the
+figures a lead sees, written from the one learner-day summary); nudges.
+
+Consent: a membership starts "invited" (shares_since is None) and the lead sees only the username.
+Accepting shares exactly Standing's figures (plan day, topic-days done, ahead/behind and buffer,
+streak, last check-in date, milestone states), and the e-mail address only with share_email; never
+notes, check-in notes or outputs. Withdrawing makes the membership "invited" again; leaving deletes it.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.curriculum.models import Plan
+
+NUDGE_MAX_LENGTH = 500
+
+
+class Group(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="groups")
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="led_groups", verbose_name=_("leads"))
+    # The weekly automatic nudge (off when None): on Mondays, at each member's first study slot, to the
+    # members who share and are behind by more than this many days.
+    auto_nudge_behind = models.PositiveSmallIntegerField(
+        _("weekly nudge when behind by more than (days)"), null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    auto_nudge_message = models.CharField(_("weekly nudge message"), max_length=NUDGE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    shares_since = models.DateTimeField(null=True, blank=True, help_text=_("When the member accepted; empty: invited."))
+    share_email = models.BooleanField(default=False, help_text=_("The lead may see the member's e-mail address."))
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_once")]
+        indexes = [models.Index(fields=["user"], name="membership_user")]
+
+    def __str__(self):
+        return f"{self.user} in {self.group}"
+
+    @property
+    def shares(self) -> bool:
+        return self.shares_since is not None
+
+
+class Standing(models.Model):
+    """A group member's figures as the learner-day summary last computed them (apps.groups.standings).
+    computed_at is when that computation read the database; changed_at is set by every write that
+    changes the figures (apps.groups.signals), so a row is out of date when changed_at >= computed_at,
+    or when the learner's date has moved on (valid_until, their next local midnight)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="standing")
+    computed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField()
+    as_of = models.DateField()  # the learner's local date the figures are for
+    state = models.CharField(max_length=10)  # before, active, paused, finished
+    day = models.PositiveSmallIntegerField()
+    total_days = models.PositiveSmallIntegerField()
+    topic_days_done = models.PositiveSmallIntegerField()
+    buffer_days = models.SmallIntegerField()  # negative: behind
+    streak = models.PositiveSmallIntegerField()
+    last_checkin = models.DateField(null=True, blank=True)
+    milestones = models.JSONField(default=list)  # [{"day", "title", "state"}]
+    done_by_day = models.JSONField(default=list)  # topic-days done by the end of plan day 1, 2, ... up to `day`
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="standing_valid_until")]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.as_of}: day {self.day}, buffer {self.buffer_days}"
+
+
+class Nudge(models.Model):
+    """A short message from a lead (or the group's weekly automatic nudge) to one member, sent through
+    their reminder channels. At most one a member a day, across all their groups."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="nudges")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    local_date = models.DateField(help_text=_("The member's local date it was sent on."))
+    message = models.CharField(max_length=NUDGE_MAX_LENGTH)
+    automatic = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    delivered = models.JSONField(default=list, blank=True)  # the channels it reached: "email", "ch12", ...
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "local_date"], name="nudge_once_a_day")]
+
+    def __str__(self):
+        return f"{self.group} → {self.user} on {self.local_date}"
+

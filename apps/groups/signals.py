@@ -1,0 +1,19 @@
+"""Every write that changes a learner's figures marks their standing out of date (one UPDATE, which
+touches nothing for a learner in no group). Bulk writes that send no signals (the data import's
+bulk_create) are covered by the enrollment's own save in the same import."""
+
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from apps.groups.models import Standing
+from apps.milestones.models import MilestoneCheck
+from apps.progress.models import CheckIn, Enrollment, Pause, TopicProgress
+
+
+def mark_changed(sender, instance, **kwargs):
+    Standing.objects.filter(user_id=instance.user_id).update(changed_at=timezone.now())
+
+
+for model in (CheckIn, TopicProgress, Pause, Enrollment, MilestoneCheck):
+    post_save.connect(mark_changed, sender=model, dispatch_uid=f"standing-{model.__name__}-save")
+    post_delete.connect(mark_changed, sender=model, dispatch_uid=f"standing-{model.__name__}-delete")

@@ -1,0 +1,151 @@
+"""The lead's roster: figures from the one learner-day summary, consent respected, sorting, filters,
+paging, CSV, a fixed number of queries whatever the group's size, and figures that follow writes and
+the calendar."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from apps.groups.models import Group, Membership, Standing
+from apps.groups.services import accept
+from apps.progress.learner import Learner
+from apps.progress.models import CheckIn, TopicProgress
+from apps.progress.services import record_checkin, set_topic_status
+from tests.groups.conftest import learners
+
+pytestmark = pytest.mark.django_db
+SINCE = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def rows_of(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [row for row in body.split("<tr")[1:]]
+
+
+def test_the_roster_shows_the_summarys_figures_for_members_who_share_and_only_invited_for_the_rest(cohort, lead, alice, bob):
+    record_checkin(user=alice, local_date=date(2026, 11, 9), slot=1, status="done", minutes=60)
+    set_topic_status(user=alice, topic=Learner.load(alice).parts.topics[0], status="done", local_date=date(2026, 11, 9))
+    response = client_for(lead).get("/groups/cohort/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    day = Learner.load(alice).day
+    alice_row = next(r for r in rows_of(html) if ">alice<" in r)
+    assert f"<td>{day.number} / 180</td>" in alice_row and f"<td>{day.topic_days_closed}</td>" in alice_row
+    assert f"{day.behind_by} days behind" in alice_row and "2026-11-09" in alice_row
+    assert f"<td>{day.streak.current}</td>" in alice_row
+    bob_row = next(r for r in rows_of(html) if ">bob<" in r)
+    assert "invited" in bob_row and "/ 180" not in bob_row and "bob@example.com" not in html
+    assert "alice@example.com" not in html  # not without her opt-in
+    accept(Membership.objects.get(group=cohort, user=alice), share_email=True)
+    assert "alice@example.com" in client_for(lead).get("/groups/cohort/").content.decode()
+
+
+def test_sorting_filtering_and_paging(cohort, lead, plan, django_user_model, frozen):
+    more = learners(django_user_model, plan, 55)
+    for user in more:
+        Membership.objects.create(group=cohort, user=user, shares_since=SINCE)
+    # m000..m009 are ahead (they closed topics), m010 studied yesterday; the rest did nothing.
+    topics = Learner.load(more[0]).parts.topics
+    for i, user in enumerate(more[:10]):
+        for topic in topics[: 6 + i]:
+            TopicProgress.objects.create(user=user, topic=topic, status="done", closed_on=date(2026, 11, 9))
+    lena = client_for(lead)
+    page1 = lena.get("/groups/cohort/?sort=-buffer").content.decode()
+    names = [r.split('<th scope="row">', 1)[1].split("<", 1)[0] for r in rows_of(page1)]
+    assert len(names) == 50 and names[0] == "m009" and names[:10] == [f"m{i:03d}" for i in range(9, -1, -1)]
+    page2 = lena.get("/groups/cohort/?sort=-buffer&page=2").content.decode()
+    names2 = [r.split('<th scope="row">', 1)[1].split("<", 1)[0] for r in rows_of(page2)]
+    assert len(names2) == 7 and names2[-1] == "bob"  # 57 members; the invited come last
+    ahead = lena.get("/groups/cohort/?state=ahead").content.decode()
+    assert len(rows_of(ahead)) == 10
+    behind = lena.get("/groups/cohort/?state=behind&sort=username").content.decode()
+    assert ">alice<" in behind and ">m010<" in behind and ">m000<" not in behind and ">bob<" not in behind
+    by_name = lena.get("/groups/cohort/?sort=-username").content.decode()
+    assert rows_of(by_name)[0].count(">m054<") == 1
+    for bad in ("sort=password", "state=asleep", "page=0", "page=x"):
+        response = lena.get(f"/groups/cohort/?{bad}")
+        assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+
+
+def test_inactive_is_seven_days_without_a_check_in(cohort, lead, alice, frozen):
+    lena = client_for(lead)
+    assert ">alice<" in lena.get("/groups/cohort/?state=inactive").content.decode()  # day 10, never checked in
+    record_checkin(user=alice, local_date=date(2026, 11, 4), slot=1, status="done", minutes=30)
+    assert ">alice<" not in lena.get("/groups/cohort/?state=inactive").content.decode()  # 6 days ago
+    frozen.shift(timedelta(days=2))
+    assert ">alice<" in lena.get("/groups/cohort/?state=inactive").content.decode()
+
+
+def test_figures_follow_each_write_and_each_new_day(cohort, lead, alice, frozen):
+    lena = client_for(lead)
+    lena.get("/groups/cohort/")
+    assert Standing.objects.get(user=alice).last_checkin is None
+    record_checkin(user=alice, local_date=date(2026, 11, 10), slot=1, status="done", minutes=60)
+    html = lena.get("/groups/cohort/").content.decode()
+    assert "2026-11-10" in next(r for r in rows_of(html) if ">alice<" in r)
+    CheckIn.objects.filter(user=alice).delete()
+    assert "2026-11-10" not in lena.get("/groups/cohort/").content.decode()
+    frozen.shift(timedelta(days=1))
+    html = lena.get("/groups/cohort/").content.decode()
+    assert "<td>11 / 180</td>" in next(r for r in rows_of(html) if ">alice<" in r)
+
+
+def test_a_write_during_a_refresh_is_not_lost(cohort, alice, frozen):
+    """A standing computed from a read that began before a write stays out of date (changed_at >
+    computed_at), so the next read recomputes it."""
+    from apps.groups import standings
+
+    standing = Standing.objects.get(user=alice)
+    Standing.objects.filter(pk=standing.pk).update(computed_at=standing.computed_at - timedelta(seconds=5))
+    record_checkin(user=alice, local_date=date(2026, 11, 10), slot=1, status="done", minutes=60)
+    assert standings.due().filter(user=alice).exists()
+    frozen.shift(timedelta(seconds=1))
+    standings.refresh([alice.pk])
+    assert not standings.due().filter(user=alice).exists() and Standing.objects.get(user=alice).last_checkin == date(2026, 11, 10)
+
+
+def test_the_roster_runs_the_same_queries_for_a_group_of_three_or_sixty(cohort, lead, plan, django_user_model, frozen,
+                                                                          django_assert_num_queries, django_assert_max_num_queries):
+    lena = client_for(lead)
+    frozen.shift(timedelta(seconds=1))
+    lena.get("/groups/cohort/")  # standings computed
+    with django_assert_max_num_queries(100) as small:
+        assert lena.get("/groups/cohort/?sort=-streak").status_code == 200
+    count = len(small.captured_queries)  # now: the connection's query log is a bounded deque
+    assert count <= 12
+    more = learners(django_user_model, plan, 60)
+    for user in more:
+        Membership.objects.create(group=cohort, user=user, shares_since=SINCE)
+    for i, user in enumerate(more):
+        record_checkin(user=user, local_date=date(2026, 11, 9), slot=1 + i % 3, status="done", minutes=30)
+    frozen.shift(timedelta(seconds=1))
+    lena.get("/groups/cohort/")
+    with django_assert_num_queries(count):
+        assert lena.get("/groups/cohort/?sort=-streak").status_code == 200
+    with django_assert_num_queries(count):
+        assert lena.get("/groups/cohort/?sort=-streak&state=behind&page=2").status_code == 200
+
+
+def test_the_csv_has_every_matching_member_with_consent_respected(cohort, lead, alice, bob):
+    response = client_for(lead).get("/groups/cohort/members.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["username", "email", "state", "day"]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["bob"][2:] == ["invited", "", "", "", "", "", "", ""] and by_name["alice"][3] == "10"
+    assert by_name["alice"][1] == ""  # no e-mail without her opt-in
+    assert "30:" in by_name["alice"][9]
+    assert client_for(lead).get("/groups/cohort/members.csv?sort=nope").status_code == 400
+
+
+def test_a_group_of_another_plan_counts_its_own_members_only(cohort, lead, plan):
+    assert Group.objects.get(slug="cohort").memberships.count() == 2
