@@ -1,0 +1,169 @@
+"""Making groups and adding members from the command line (all or nothing), consent from the member's
+side, and isolation: every group URL walked as a member, a lead of another group and a stranger."""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.groups.models import Group, Membership, Standing
+from apps.progress.services import issue_token
+from tests.conftest import make_user
+from tests.groups.conftest import _Sink, learners
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def run(*args):
+    out, err = _Capture(), _Capture()
+    call_command("group", *args, stdout=out, stderr=err)
+    return out.text, err.text
+
+
+class _Capture(_Sink):
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text, *args, **kwargs):
+        self.text += text
+
+
+def test_create_add_and_remove_from_the_command_line(plan, lead, alice, bob, tmp_path):
+    out, _ = run("create", "c2", "--name", "Cohort 2", "--plan", "llm", "--lead", "lena", "--lead", "alice")
+    assert "Made group 'c2'" in out
+    group = Group.objects.get(slug="c2")
+    assert set(group.leads.values_list("username", flat=True)) == {"lena", "alice"}
+    out, _ = run("add", "c2", "alice", "bob")
+    assert "Invited 2" in out and Membership.objects.filter(group=group, shares_since__isnull=True).count() == 2
+    assert Standing.objects.filter(user__in=[alice, bob]).count() == 2
+    out, _ = run("add", "c2", "alice")
+    assert "alice: already a member" in out and "Invited 0" in out
+    run("remove", "c2", "bob")
+    assert list(Membership.objects.filter(group=group).values_list("user__username", flat=True)) == ["alice"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["create", "bad slug", "--name", "x", "--plan", "llm", "--lead", "lena"], "not a slug"),
+    (["create", "c3", "--name", "x", "--plan", "nope", "--lead", "lena"], "no plan with slug 'nope'"),
+    (["create", "c3", "--name", "x", "--plan", "llm", "--lead", "ghost"], "no user 'ghost'"),
+    (["create", "c3", "--name", "  ", "--plan", "llm", "--lead", "lena"], "--name"),
+    (["add", "nope", "alice"], "no group 'nope'"),
+    (["remove", "cohort", "charlie"], "not members of 'cohort': charlie"),
+    (["add", "cohort"], "either USERNAMEs or --csv"),
+])
+def test_bad_commands_name_the_problem_and_change_nothing(cohort, charlie, args, message):
+    before = (Group.objects.count(), Membership.objects.count())
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+    assert (Group.objects.count(), Membership.objects.count()) == before
+
+
+def test_a_csv_is_added_whole_or_not_at_all(cohort, plan, django_user_model, charlie, tmp_path):
+    people = learners(django_user_model, plan, 3, prefix="csv")
+    good = tmp_path / "good.csv"
+    good.write_text("username\n" + "\n".join(u.username for u in people) + "\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username\ncsv000\nghost\ncharlie\ncsv000\n", encoding="utf-8")
+    err = _Capture()
+    with pytest.raises(CommandError, match="nobody added \\(3 problems\\)"):
+        call_command("group", "add", "cohort", "--csv", str(bad), stdout=_Capture(), stderr=err)
+    assert "line 3: no user 'ghost'" in err.text and "line 4: 'charlie' has not chosen a plan" in err.text
+    assert "line 5: username 'csv000' appears twice" in err.text
+    assert Membership.objects.filter(group=cohort).count() == 2
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run("add", "cohort", "--csv", str(binary))
+    with pytest.raises(CommandError, match="cannot read"):
+        run("add", "cohort", "--csv", str(tmp_path / "missing.csv"))
+    out, _ = run("add", "cohort", "--csv", str(good))
+    assert "Invited 3" in out and Membership.objects.filter(group=cohort).count() == 5
+
+
+def test_the_member_sees_what_is_shared_accepts_withdraws_and_leaves(cohort, lead, bob):
+    bob.enrollment.language = "en"
+    bob.enrollment.save()
+    bobs = client_for(bob)
+    mine = bobs.get("/groups/").content.decode()
+    assert "Cohort 1" in mine and "Invited" in mine
+    page = bobs.get("/groups/cohort/membership/").content.decode()
+    for shown in ("plan day", "Topic-days done", "ahead or behind", "streak", "last check-in", "milestone"):
+        assert shown.lower() in page.lower()
+    assert "Never: your notes, your check-in notes, your outputs that are not public" in page
+    bobs.post("/groups/cohort/membership/accept/", {"share_email": "on"})
+    membership = Membership.objects.get(group=cohort, user=bob)
+    assert membership.shares and membership.share_email
+    assert "bob@example.com" in client_for(lead).get("/groups/cohort/").content.decode()
+    bobs.post("/groups/cohort/membership/withdraw/")
+    membership.refresh_from_db()
+    assert not membership.shares and not membership.share_email
+    roster = client_for(lead).get("/groups/cohort/").content.decode()
+    assert "bob@example.com" not in roster and roster.count("invited") >= 1
+    bobs.post("/groups/cohort/membership/leave/")
+    assert not Membership.objects.filter(user=bob).exists()
+    assert bobs.get("/groups/cohort/membership/").status_code == 404
+
+
+def test_no_groups_is_a_clear_empty_state(alice_client):
+    assert "You are in no study group" in alice_client.get("/groups/").content.decode()
+
+
+def test_the_api_lists_members_who_share_for_leads_only(cohort, lead, alice, bob, charlie, plan, django_user_model, frozen):
+    _, raw = issue_token(user=lead)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    body = Client().get("/api/v1/groups/cohort/members?state=behind&page=1", **auth).json()
+    assert body["count"] == 1 and body["invited"] == 1 and body["pages"] == 1
+    assert body["results"] == [{
+        "username": "alice", "day": 10, "buffer_days": -9, "topic_days_done": 0, "streak": 0, "last_checkin": None,
+        "state": "inactive", "milestones": body["results"][0]["milestones"],
+    }]
+    assert [m["day"] for m in body["results"][0]["milestones"]] == [30, 60, 120, 180]
+    assert Client().get("/api/v1/groups/cohort/members?state=ahead", **auth).json()["results"] == []
+    for bad in ("state=x", "page=0", "page=2", "sort=email"):
+        response = Client().get(f"/api/v1/groups/cohort/members?{bad}", **auth)
+        assert response.status_code == 400 and "errors" in response.json()
+    # A member who is not a lead: 403. Anyone else: 404, the same as a group that does not exist.
+    assert client_for(alice).get("/api/v1/groups/cohort/members").status_code == 403
+    assert client_for(charlie).get("/api/v1/groups/cohort/members").status_code == 404
+    assert Client().get("/api/v1/groups/nope/members", **auth).status_code == 404
+    assert Client().get("/api/v1/groups/cohort/members").status_code == 401
+
+
+def test_every_group_url_as_a_member_a_lead_of_another_group_and_a_stranger(cohort, lead, alice, bob, charlie, django_user_model):
+    other_lead = make_user(django_user_model, "olga")
+    call_command("group", "create", "other", "--name", "Other", "--plan", "llm", "--lead", "olga", stdout=_Sink())
+    lead_pages = [("get", reverse("groups:roster", args=["cohort"])), ("get", reverse("groups:csv", args=["cohort"])),
+                  ("get", reverse("groups:charts", args=["cohort"])), ("post", reverse("groups:nudge", args=["cohort"])),
+                  ("get", reverse("groups:api-members", args=["cohort"]))]
+    member_pages = [("get", reverse("groups:membership", args=["cohort"])), ("post", reverse("groups:accept", args=["cohort"])),
+                    ("post", reverse("groups:withdraw", args=["cohort"])), ("post", reverse("groups:leave", args=["cohort"]))]
+    data = {"members": [alice.pk], "message": "x"}
+    for who, lead_status in ((alice, 403), (other_lead, 404), (charlie, 404)):
+        c = client_for(who)
+        for method, url in lead_pages:
+            response = getattr(c, method)(url, data) if method == "post" else c.get(url)
+            assert response.status_code == lead_status, (who.username, url, response.status_code)
+            assert "alice@example.com" not in response.content.decode() and "Cohort 1" not in response.content.decode()
+    for who in (other_lead, charlie, lead):  # not members: 404 (a lead who is not a member has no membership)
+        c = client_for(who)
+        for method, url in member_pages:
+            assert getattr(c, method)(url).status_code == 404, (who.username, url)
+    assert not Membership.objects.filter(user__in=[other_lead, charlie, lead]).exists()
+    assert Membership.objects.get(group=cohort, user=alice).shares  # nobody else changed her consent
+    # Route coverage: every group route is in one of the lists above (or is the member's own list).
+    from apps.groups.urls import urlpatterns
+
+    walked = {url for _m, url in lead_pages + member_pages}
+    named = {reverse(f"groups:{p.name}", args=["cohort"]) for p in urlpatterns if "<slug:slug>" in str(p.pattern)}
+    assert named == walked
+    assert json.loads(client_for(lead).get(reverse("groups:api-members", args=["cohort"])).content)["count"] == 1
+    assert date.today()
