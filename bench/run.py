@@ -53,6 +53,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 # p50 against the floor's, one connection, every request from another learner.
 TARGETS = {
+    "group_roster": 4.0, "api_group": 4.0,
     "today": 3.0, "dashboard": 3.0, "history": 3.0, "block": 3.0, "api_progress": 2.0, "api_burndown": 2.0, "checkin_post": 2.5,
 }
 
@@ -94,13 +95,36 @@ def prepare_database(name: str, users: int) -> dict:
     seeded = run([PY, "manage.py", "seed_demo", "--users", str(users), "--days", "180"], env).stdout
     seed_seconds = time.perf_counter() - started
     rows = int(seeded.strip().splitlines()[-1].split(" rows in ")[0].split(", ")[-1].replace(",", ""))
+    started = time.perf_counter()
+    group_of_everyone(env)
+    group_seconds = time.perf_counter() - started
+    log(f"{name}: a study group of all {users:,} learners in {group_seconds:.0f} s")
     run([PY, "manage.py", "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
     return {
         "import_plan_seconds": round(import_seconds, 3),
         "seed_rows": rows,
         "seed_seconds": round(seed_seconds, 1),
         "seed_rows_per_second": round(rows / seed_seconds),
+        "group_seconds": round(group_seconds, 1),
     }
+
+
+def group_of_everyone(env) -> None:
+    """The study group "bench": every demo learner a member (added from a CSV, as a lead would, which
+    computes each member's standing), nine in ten of them sharing their figures. bench/prepare.py makes
+    the learners the requests rotate over its leads."""
+    learners = RESULTS / "var" / "group-members.csv"
+    learners.parent.mkdir(parents=True, exist_ok=True)
+    names = run([PY, "manage.py", "shell", "--no-imports", "-c", "from django.contrib.auth import get_user_model as m; "
+                 "print('\\n'.join(m().objects.filter(enrollment__isnull=False).order_by('pk').values_list('username', flat=True)))"],
+                env).stdout.split()
+    learners.write_text("username\n" + "\n".join(names) + "\n")
+    plan = run([PY, "manage.py", "shell", "--no-imports", "-c", "from apps.curriculum.models import Plan; print(Plan.objects.get().slug)"], env).stdout.strip()
+    run([PY, "manage.py", "group", "create", "bench", "--name", "Bench cohort", "--plan", plan, "--lead", names[0]], env)
+    run([PY, "manage.py", "group", "add", "bench", "--csv", str(learners)], env, timeout=3600)
+    run([PY, "manage.py", "shell", "--no-imports", "-c", "from django.db.models.functions import Mod; from django.utils import timezone; "
+         "from apps.groups.models import Membership; Membership.objects.filter(group__slug='bench')"
+         ".alias(r=Mod('user_id', 10)).exclude(r=0).update(shares_since=timezone.now())"], env)
 
 
 def start_gunicorn(database: str):
@@ -169,6 +193,9 @@ ENDPOINTS = {
     "block": ("/plan/{plan}/blocks/{block}/", {"auth": "cookie"}),
     "api_progress": ("/api/v1/progress", {"auth": "token"}),
     "api_burndown": ("/api/v1/burndown", {"auth": "token"}),
+    # A lead of the 10,000-member group: a random page of the roster, sorted by a random column.
+    "group_roster": ("/groups/bench/?sort={sort}&page={page}", {"auth": "cookie"}),
+    "api_group": ("/api/v1/groups/bench/members?sort={sort}&page={page}", {"auth": "token"}),
     # The learner's own date (their timezone's), or the API rightly refuses a check-in "from the future".
     "checkin_post": ("/api/v1/checkins", {
         "auth": "token", "method": "POST", "ctype": "application/json",
@@ -182,7 +209,7 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
     interleaved rounds (floor on the big one, floor on the small one, Today on the big one, ...), with one
     connection and with CONNECTIONS. Returns {(database, connections): {endpoint: row}}, the query counts,
     the worker RSS, the servers' ports and the learners' files (for the rush)."""
-    servers = {}
+    servers, pages = {}, {}
     try:
         for database, users in databases.items():
             learners = RESULTS / "var" / f"learners-{database}.txt"
@@ -191,9 +218,10 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
             prep = json.loads(made.strip().splitlines()[-1])
             log(f"{database}: requests rotate over {prep['learners']} learners")
             servers[database] = (prep, learners, *start_gunicorn(database))
-        for _, learners, _, port in servers.values():
+            pages[database] = str(max(1, users * 9 // 10 // 50))  # the members API's pages (the roster has a few more)
+        for database, (_, learners, _, port) in servers.items():
             for path, options in ENDPOINTS.values():
-                wrk(f"http://127.0.0.1:{port}{path}", WARMUP, CONNECTIONS, learners, path=path, **options)
+                wrk(f"http://127.0.0.1:{port}{path}", WARMUP, CONNECTIONS, learners, path=path, pages=pages[database], **options)
 
         def interleaved(seconds: int, connections: int) -> dict:
             """Each endpoint on each database, ROUNDS times, taken in turn; which database goes first
@@ -204,7 +232,8 @@ def measure_web(databases: dict[str, int]) -> tuple[dict, dict]:
                 for name, (path, options) in ENDPOINTS.items():
                     for database, (_, learners, _, port) in order:
                         taken[(database, name)].append(
-                            wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, learners, path=path, **options)
+                            wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, learners, path=path, pages=pages[database],
+                                **options)
                         )
             return taken
 

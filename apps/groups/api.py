@@ -3,13 +3,12 @@ who share; the invited are counted, never listed with figures). 403 for a member
 404 for everyone else."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.groups import services
-from apps.groups.services import PAGE_SIZE, RosterQuery
+from apps.groups.services import RosterQuery
 from apps.progress.http import api_view, error
 
 
@@ -27,15 +26,16 @@ def members(request, learner, slug):
     now = timezone.now()
     today = services.today_for(request.user, now)
     services.bring_up_to_date(group, now)
-    rows = services.filtered(group, query, today).filter(shares_since__isnull=False, user__standing__isnull=False)
-    paginator = Paginator(rows, PAGE_SIZE)
-    if query.page > max(paginator.num_pages, 1):
-        return error(400, {"page": [_("There are %(n)s pages.") % {"n": paginator.num_pages}]})
-    page = paginator.page(query.page)
+    if query.state == "invited":
+        return error(400, {"state": [_("The API lists members who share; the invited are counted in \"invited\".")]})
+    counts = services.counts(group)
+    page, shown = services.page_of(services.filtered(group, query, today), query.page, count=None if query.state else counts["sharing"])
+    if query.page > page.paginator.num_pages:
+        return error(400, {"page": [_("There are %(n)s pages.") % {"n": page.paginator.num_pages}]})
     return JsonResponse({
-        "group": group.slug, "page": query.page, "pages": paginator.num_pages, "count": paginator.count,
-        "invited": services.members(group).filter(shares_since__isnull=True).count(),
-        "results": [member_json(m, today) for m in page.object_list],
+        "group": group.slug, "page": page.number, "pages": page.paginator.num_pages, "count": page.paginator.count,
+        "invited": counts["invited"],
+        "results": [member_json(m, today) for m in shown if hasattr(m.user, "standing")],
     })
 
 

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,29 +29,35 @@ INACTIVE_DAYS = 7
 # this are left to the worker, and the page says so.
 REFRESH_INLINE = 200
 
-# Sortable roster columns: the query string's name → the database field (standing's figures).
+# Sortable roster columns: the query string's name → the membership's sort key (a copy of the
+# member's standing, read in order from a partial index of the group's sharing members).
 SORTS = {
     "username": "user__username",
-    "day": "user__standing__day",
-    "done": "user__standing__topic_days_done",
-    "buffer": "user__standing__buffer_days",
-    "streak": "user__standing__streak",
-    "last": "user__standing__last_checkin",
+    "day": "day",
+    "done": "topic_days_done",
+    "buffer": "buffer_days",
+    "streak": "streak",
+    "last": "last_checkin",
 }
 STATES = {
     "behind": _("Behind"),
     "on_plan": _("On plan"),
     "ahead": _("Ahead"),
     "inactive": _("Inactive 7+ days"),
+    "invited": _("Invited (not sharing)"),
 }
 
 
 def group_for_lead(user, slug: str) -> Group:
-    """The group, when `user` leads it: 403 for its members, 404 for everyone else."""
-    group = Group.objects.select_related("plan").filter(slug=slug).filter(Q(leads=user) | Q(memberships__user=user)).first()
-    if group is None:
+    """The group, when `user` leads it: 403 for its members, 404 for everyone else (one query: two
+    indexed EXISTS beside the group's row)."""
+    lead = Group.leads.through.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
+    member = Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
+    group = (Group.objects.select_related("plan").filter(slug=slug)
+             .annotate(is_lead=Exists(lead), is_member=Exists(member)).first())
+    if group is None or not (group.is_lead or group.is_member):
         raise Http404
-    if not group.leads.filter(pk=user.pk).exists():
+    if not group.is_lead:
         raise PermissionDenied
     return group
 
@@ -69,10 +76,10 @@ def add_members(group: Group, users) -> tuple[list, list]:
     """Invite users (each enrolled in the group's plan; the caller checked). Returns (added, already)."""
     existing = set(Membership.objects.filter(group=group, user__in=users).values_list("user_id", flat=True))
     added = [u for u in users if u.pk not in existing]
-    with transaction.atomic():
-        Membership.objects.bulk_create([Membership(group=group, user=u) for u in added], ignore_conflicts=True)
     have = set(Standing.objects.filter(user_id__in=[u.pk for u in added]).values_list("user_id", flat=True))
-    standings.refresh([u.pk for u in added if u.pk not in have])
+    with transaction.atomic():  # bulk_create sends no post_save: the standings are made here, in batches
+        Membership.objects.bulk_create([Membership(group=group, user=u) for u in added], ignore_conflicts=True)
+        standings.refresh([u.pk for u in added if u.pk not in have])
     return added, [u for u in users if u.pk in existing]
 
 
@@ -129,30 +136,64 @@ def members(group: Group) -> QuerySet:
     return Membership.objects.filter(group=group)
 
 
+def counts(group: Group) -> dict:
+    """{"sharing": n, "invited": n} in one query."""
+    found = members(group).aggregate(sharing=Count("pk", filter=Q(shares_since__isnull=False)), everyone=Count("pk"))
+    return {"sharing": found["sharing"], "invited": found["everyone"] - found["sharing"]}
+
+
 def filtered(group: Group, query: RosterQuery, today: date) -> QuerySet:
-    """The group's memberships for the roster (with the user and standing), filtered and sorted:
-    members who share first, then the invited (whose figures are never read)."""
-    rows = members(group)
-    sharing = Q(shares_since__isnull=False)
+    """The group's memberships for a roster page, filtered and sorted: the members who share (or, with
+    state=invited, those who do not, by name). Ties go by user id, the index's last column."""
+    if query.state == "invited":
+        rows = members(group).filter(shares_since__isnull=True)
+        return rows.order_by("-user__username" if query.descending else "user__username")
+    rows = members(group).filter(shares_since__isnull=False)
     if query.state == "behind":
-        rows = rows.filter(sharing, user__standing__buffer_days__lt=0)
+        rows = rows.filter(buffer_days__lt=0)
     elif query.state == "on_plan":
-        rows = rows.filter(sharing, user__standing__buffer_days=0)
+        rows = rows.filter(buffer_days=0)
     elif query.state == "ahead":
-        rows = rows.filter(sharing, user__standing__buffer_days__gt=0)
+        rows = rows.filter(buffer_days__gt=0)
     elif query.state == "inactive":
-        rows = rows.filter(sharing, inactive_q(today))
+        rows = rows.filter(inactive_q(today))
     field = F(SORTS[query.sort])
-    order = field.desc(nulls_last=True) if query.descending else field.asc(nulls_last=True)
-    invited = Case(When(shares_since__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return rows.select_related("user__standing").annotate(invited=invited).order_by("invited", order, "user__username")
+    if query.sort == "last":  # never checked in counts as the least recent, either way
+        order = field.desc(nulls_last=True) if query.descending else field.asc(nulls_first=True)
+    else:
+        order = field.desc() if query.descending else field.asc()
+    return rows.order_by(order, "-user_id" if query.descending else "user_id")
+
+
+SHOWN = ["group_id", "user_id", "shares_since", "share_email", "user__username", "user__email", "user__standing"]
+
+
+class _Counted(Paginator):
+    """A paginator told its count (when the caller has it already: one COUNT fewer)."""
+
+    def __init__(self, rows, per_page, count):
+        super().__init__(rows, per_page)
+        self.__dict__["count"] = count
+
+
+def page_of(rows: QuerySet, number: int, *, count: int | None = None):
+    """One page: the ids read in order from the index (a narrow query), then those fifty memberships
+    with their user and standing. Returns (page, memberships in order)."""
+    ids_in_order = rows.values_list("pk", flat=True)
+    paginator = Paginator(ids_in_order, PAGE_SIZE) if count is None else _Counted(ids_in_order, PAGE_SIZE, count)
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = (Membership.objects.filter(pk__in=ids).select_related("user__standing")
+            .only(*SHOWN).defer("user__standing__done_by_day"))  # the charts' series, not the roster's
+    found = {m.pk: m for m in rows} if ids else {}
+    return page, [found[pk] for pk in page.object_list if pk in found]
 
 
 def inactive_q(today: date) -> Q:
     """Active in the plan, past its first week, and no check-in for INACTIVE_DAYS days."""
     cutoff = today - timedelta(days=INACTIVE_DAYS)
-    quiet = Q(user__standing__last_checkin__isnull=True) | Q(user__standing__last_checkin__lt=cutoff)
-    return Q(user__standing__state="active", user__standing__day__gt=INACTIVE_DAYS) & quiet
+    quiet = Q(last_checkin__isnull=True) | Q(last_checkin__lt=cutoff)
+    return Q(plan_state="active", day__gt=INACTIVE_DAYS) & quiet
 
 
 def band(standing: Standing | None, today: date) -> str:
@@ -165,15 +206,15 @@ def band(standing: Standing | None, today: date) -> str:
 
 
 def bring_up_to_date(group: Group, now: datetime) -> int:
-    """Recompute the group's out-of-date standings when there are few (one batch); returns how many
-    are still out of date (the worker's to do)."""
-    stale = list(standings.due(now).filter(user__group_memberships__group=group).values_list("user_id", flat=True)[:REFRESH_INLINE + 1])
-    missing = list(members(group).filter(user__standing__isnull=True, user__enrollment__isnull=False)
-                   .values_list("user_id", flat=True)[:REFRESH_INLINE + 1])
-    todo = stale + missing
-    if len(todo) > REFRESH_INLINE:
-        return standings.due(now).filter(user__group_memberships__group=group).count() + len(missing)
-    standings.refresh(todo, now=now)
+    """Recompute the group's out-of-date standings when there are few (one batch of the summary);
+    returns how many are left out of date for the worker (groups.tick) when there are more. Every
+    member has a standing from the moment they join (apps.groups.signals)."""
+    in_group = members(group).values("user_id")
+    stale = standings.due_ids(now, among=in_group, limit=REFRESH_INLINE + 1)
+    if len(stale) > REFRESH_INLINE:
+        return len(standings.due_ids(now, among=in_group))
+    if stale:
+        standings.refresh(stale, now=now)
     return 0
 
 
@@ -218,8 +259,7 @@ def nudge(group: Group, sender, user_ids, message: str, *, now: datetime | None 
 
 def behind_ids(group: Group, more_than: int) -> list[int]:
     """Members who share and are behind by more than `more_than` days."""
-    return list(members(group).filter(shares_since__isnull=False, user__standing__buffer_days__lt=-more_than)
-                .values_list("user_id", flat=True))
+    return list(members(group).filter(shares_since__isnull=False, buffer_days__lt=-more_than).values_list("user_id", flat=True))
 
 
 def users_named(usernames) -> dict:

@@ -1,11 +1,11 @@
 """Every write that changes a learner's figures marks their standing out of date (one UPDATE, which
-touches nothing for a learner in no group). Bulk writes that send no signals (the data import's
+touches nothing for a learner in no group); a new member gets theirs. Bulk writes that send no signals (the data import's
 bulk_create) are covered by the enrollment's own save in the same import."""
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from apps.groups.models import Standing
+from apps.groups.models import Membership, Standing
 from apps.milestones.models import MilestoneCheck
 from apps.progress.models import CheckIn, Enrollment, Pause, TopicProgress
 
@@ -17,3 +17,15 @@ def mark_changed(sender, instance, **kwargs):
 for model in (CheckIn, TopicProgress, Pause, Enrollment, MilestoneCheck):
     post_save.connect(mark_changed, sender=model, dispatch_uid=f"standing-{model.__name__}-save")
     post_delete.connect(mark_changed, sender=model, dispatch_uid=f"standing-{model.__name__}-delete")
+
+
+def give_standing(sender, instance, created, **kwargs):
+    """A new member (from the admin, or anywhere else) has their standing and the roster's keys at
+    once, so the roster never looks for members without them."""
+    if created:
+        from apps.groups.standings import refresh
+
+        refresh([instance.user_id])
+
+
+post_save.connect(give_standing, sender=Membership, dispatch_uid="standing-membership")

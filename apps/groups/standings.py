@@ -4,7 +4,7 @@ sorted, filtered and paged by the database instead of summarising 10,000 learner
 
 A standing is never trusted past its time: every write that changes a learner's figures marks it
 (apps.groups.signals sets changed_at), and it lapses at the learner's next local midnight
-(valid_until). `due()` finds the ones to recompute; `refresh()` recomputes them in batches. The roster
+(valid_until). `due_ids()` finds the ones to recompute; `refresh()` recomputes them in batches. The roster
 recomputes a group's few out-of-date rows before it reads them, and the worker (groups.refresh, every
 minute) keeps large groups current (see the README, "Study groups").
 """
@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from itertools import accumulate
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.groups.models import Membership, Standing
@@ -26,14 +26,24 @@ from apps.progress.models import Enrollment
 from apps.progress.summary import LearnerDay, summarize
 
 BATCH = 500
+KEYS = ["day", "topic_days_done", "buffer_days", "streak", "last_checkin"]  # copied to Membership
 FIELDS = ["computed_at", "valid_until", "as_of", "state", "day", "total_days", "topic_days_done", "buffer_days", "streak",
           "last_checkin", "milestones", "done_by_day"]
 
 
-def due(now: datetime | None = None) -> QuerySet:
-    """Standings out of date at `now`: written to since they were computed, or past their day."""
+def due_ids(now: datetime | None = None, *, among=None, limit: int | None = None) -> list[int]:
+    """The user ids whose standings are out of date at `now` (written to since they were computed, or
+    past their day), among `among` (user ids or a subquery of them) if given. One query, a UNION of
+    two parts each read from its own small index: one OR of the two would read every standing."""
     now = now or timezone.now()
-    return Standing.objects.filter(Q(changed_at__gte=F("computed_at")) | Q(valid_until__lte=now))
+    parts = []
+    for condition in (Q(changed_at__gte=F("computed_at")), Q(valid_until__lte=now)):
+        rows = Standing.objects.filter(condition)
+        if among is not None:
+            rows = rows.filter(user_id__in=among)
+        parts.append(rows.values_list("user_id", flat=True))
+    found = parts[0].union(parts[1])  # UNION: each id once
+    return list(found[:limit] if limit is not None else found)
 
 
 def refresh(user_ids, *, now: datetime | None = None) -> int:
@@ -49,8 +59,7 @@ def refresh(user_ids, *, now: datetime | None = None) -> int:
 def refresh_members(now: datetime | None = None, *, limit: int | None = None) -> int:
     """Every out-of-date standing of a group member, and members who have none yet."""
     now = now or timezone.now()
-    members = Membership.objects.values("user_id")
-    stale = list(due(now).filter(user_id__in=members).values_list("user_id", flat=True)[:limit])
+    stale = due_ids(now, among=Membership.objects.values("user_id"), limit=limit)
     missing = list(Membership.objects.filter(user__standing__isnull=True, user__enrollment__isnull=False)
                    .values_list("user_id", flat=True).distinct()[:limit])
     return refresh([*stale, *missing], now=now)
@@ -67,6 +76,11 @@ def _refresh_batch(user_ids: list[int], now: datetime) -> int:
     rows = [_standing(day, done, now) for day in days.values()]
     with transaction.atomic():
         Standing.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user"], update_fields=FIELDS)
+        # The roster's sort keys on each of the learners' memberships (see Membership).
+        own = Standing.objects.filter(user_id=OuterRef("user_id"))
+        Membership.objects.filter(user_id__in=list(days)).update(
+            plan_state=Subquery(own.values("state")[:1]), **{key: Subquery(own.values(key)[:1]) for key in KEYS}
+        )
     return len(rows)
 
 

@@ -11,7 +11,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +26,7 @@ from apps.dashboard import preview
 from apps.groups import charts, services
 from apps.groups.forms import ConsentForm, NudgeForm
 from apps.groups.models import Group, Membership, Nudge
-from apps.groups.services import PAGE_SIZE, STATES, RosterQuery
+from apps.groups.services import STATES, RosterQuery
 
 
 @require_GET
@@ -79,10 +78,11 @@ def _roster_context(request, group, query, problems):
     now = timezone.now()
     today = services.today_for(request.user, now)
     waiting = services.bring_up_to_date(group, now)
-    rows = services.filtered(group, query, today)
-    page = Paginator(rows, PAGE_SIZE).get_page(query.page)
+    counts = services.counts(group)
+    known = {"": counts["sharing"], "invited": counts["invited"]}.get(query.state)
+    page, shown = services.page_of(services.filtered(group, query, today), query.page, count=known)
     entries = []
-    for m in page.object_list:
+    for m in shown:
         standing = getattr(m.user, "standing", None) if m.shares else None
         buffer = standing.buffer_days if standing is not None else 0
         entries.append({"membership": m, "standing": standing, "behind": max(0, -buffer), "ahead": max(0, buffer),
@@ -100,6 +100,7 @@ def _roster_context(request, group, query, problems):
                         "link": link(sort=("" if current and query.descending else "-") + name if current else name, page=1)})
     return {
         "group": group, "query": query, "problems": problems, "page": page, "entries": entries, "headers": headers,
+        "sharing": counts["sharing"], "invited": counts["invited"],
         "states": STATES, "waiting": waiting, "today": today, "page_links": {
             "previous": link(page=page.previous_page_number()) if page.has_previous() else None,
             "next": link(page=page.next_page_number()) if page.has_next() else None,
@@ -135,21 +136,24 @@ def roster_csv(request, slug):
     now = timezone.now()
     today = services.today_for(request.user, now)
     services.bring_up_to_date(group, now)
-    rows = services.filtered(group, query, today)
+    parts = [services.filtered(group, query, today)]
+    if not query.state:  # everyone: those who share, then the invited
+        parts.append(services.filtered(group, RosterQuery(state="invited"), today))
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(["username", "email", "state", "day", "total_days", "topic_days_done", "buffer_days", "streak",
                                "last_checkin", "milestones"])
-        for m in rows.iterator(chunk_size=1000):
-            standing = getattr(m.user, "standing", None)
-            if not m.shares or standing is None:
-                yield writer.writerow([m.user.username, "", "invited", "", "", "", "", "", "", ""])
-                continue
-            milestones = "; ".join(f"{x['day']}:{x['state']}" for x in standing.milestones)
-            yield writer.writerow([m.user.username, m.user.email if m.share_email else "", services.band(standing, today),
-                                   standing.day, standing.total_days, standing.topic_days_done, standing.buffer_days,
-                                   standing.streak, standing.last_checkin or "", milestones])
+        for rows in parts:
+            for m in rows.select_related("user__standing").iterator(chunk_size=1000):
+                standing = getattr(m.user, "standing", None)
+                if not m.shares or standing is None:
+                    yield writer.writerow([m.user.username, "", "invited" if not m.shares else "", "", "", "", "", "", "", ""])
+                    continue
+                milestones = "; ".join(f"{x['day']}:{x['state']}" for x in standing.milestones)
+                yield writer.writerow([m.user.username, m.user.email if m.share_email else "", services.band(standing, today),
+                                       standing.day, standing.total_days, standing.topic_days_done, standing.buffer_days,
+                                       standing.streak, standing.last_checkin or "", milestones])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{group.slug}-members.csv"'
