@@ -36,7 +36,7 @@ from apps.progress.services import issue_token  # noqa: E402
 PAGES = {
     "today": "/", "dashboard": "/dashboard/", "history": "/history/", "block": "/plan/{plan}/blocks/9/",
     "api_progress": "/api/v1/progress", "api_burndown": "/api/v1/burndown",
-    "group_roster": "/groups/bench/?sort=-buffer&page=2", "api_group": "/api/v1/groups/bench/members?sort=-buffer&page=2",
+    "group_roster": "/groups/bench/?sort=-buffer", "api_group": "/api/v1/groups/bench/members?sort=-buffer",
 }
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from apps.core.jsoninput import Field, Reader, every_field_required
 from apps.curriculum.models import Block, BlockItem, MilestoneItem, Plan, Resource, Topic
+from apps.groups.models import Membership, Nudge
 from apps.milestones.forms import CHECK_JSON, OUTPUT_JSON
 from apps.milestones.models import MilestoneCheck, Output
 from apps.progress import review
@@ -147,6 +148,16 @@ def export_user(user) -> dict:
             "weekends": prefs.weekends,
             "disabled_slots": sorted(prefs.disabled_slots),
         },
+        # For the record: a group is this instance's, so importing the document elsewhere joins none.
+        "groups": [
+            {"group": m.group.slug, "name": m.group.name, "sharing_since": m.shares_since.isoformat() if m.shares_since else None,
+             "share_email": m.share_email}
+            for m in Membership.objects.filter(user=user).select_related("group").order_by("group__slug")
+        ],
+        "nudges": [
+            {"group": n.group.slug, "date": _d(n.local_date), "from": n.sender.get_username() if n.sender else None, "message": n.message}
+            for n in Nudge.objects.filter(user=user).select_related("group", "sender").order_by("local_date", "pk")
+        ],
     }
 
 

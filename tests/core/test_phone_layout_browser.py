@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.curriculum.models import Topic
+from apps.groups.models import Group, Membership, Nudge
 from apps.progress.models import CheckIn, TopicProgress
 from apps.progress.services import enroll
 
@@ -18,6 +19,7 @@ PAGES = [
     "/", "/dashboard/", "/plan/llm/", "/plan/llm/blocks/1/", "/plan/llm/blocks/20/", "/plan/llm/resources/", "/plan/llm/milestones/",
     "/history/", "/notes/?q=SVD", "/resources/", "/milestones/", "/outputs/", "/portfolio/",
     "/settings/", "/settings/reminders/", "/catch-up/shift/", "/day/{past}/", "/day/{future}/", "/no/such/page/",
+    "/groups/", "/groups/g/", "/groups/g/?state=invited", "/groups/g/charts/", "/groups/g/membership/",
 ]
 
 
@@ -28,6 +30,14 @@ def test_no_page_scrolls_sideways_at_360_px(browser, live_server, plan, django_u
     enroll(user=user, plan=plan, start_date=today - timedelta(days=20), timezone="UTC", language=language)
     TopicProgress.objects.create(user=user, topic=Topic.objects.get(plan=plan, key="1.1"), status="done", closed_on=today)
     CheckIn.objects.create(user=user, local_date=today - timedelta(days=1), slot=1, status="done", minutes=105, note="**SVD** 笔记")
+    # A study group the learner leads and belongs to, with a long-named invited member and a nudge on Today.
+    group = Group.objects.create(slug="g", name="大模型训练营 · Cohort with a rather long name", plan=plan)
+    group.leads.add(user)
+    other = django_user_model.objects.create_user("a-member-with-a-very-long-username-indeed", email="long.address@example.com")
+    enroll(user=other, plan=plan, start_date=today - timedelta(days=5), timezone="UTC", language=language)
+    Membership.objects.create(group=group, user=user, shares_since=timezone.now(), share_email=True)
+    Membership.objects.create(group=group, user=other)
+    Nudge.objects.create(user=user, group=group, sender=user, local_date=today, message="加油！" * 40)
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "/accounts/login/"

@@ -167,3 +167,17 @@ def test_every_group_url_as_a_member_a_lead_of_another_group_and_a_stranger(coho
     assert named == walked
     assert json.loads(client_for(lead).get(reverse("groups:api-members", args=["cohort"])).content)["count"] == 1
     assert date.today()
+
+
+def test_the_data_export_records_groups_and_nudges_and_the_import_joins_none(cohort, lead, alice):
+    from apps.accounts.portability import export_user, import_user
+    from apps.groups.models import Nudge
+
+    Nudge.objects.create(user=alice, group=cohort, sender=lead, local_date=date(2026, 11, 10), message="go")
+    doc = json.loads(json.dumps(export_user(alice)))
+    assert doc["groups"] == [{"group": "cohort", "name": "Cohort 1", "sharing_since": doc["groups"][0]["sharing_since"],
+                              "share_email": False}]
+    assert doc["groups"][0]["sharing_since"] and doc["nudges"] == [{"group": "cohort", "date": "2026-11-10", "from": "lena",
+                                                                     "message": "go"}]
+    copy, _password = import_user(doc, username="alice2")
+    assert not Membership.objects.filter(user=copy).exists()

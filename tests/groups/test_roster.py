@@ -154,3 +154,17 @@ def test_the_csv_has_every_matching_member_with_consent_respected(cohort, lead, 
 
 def test_a_group_of_another_plan_counts_its_own_members_only(cohort, lead, plan):
     assert Group.objects.get(slug="cohort").memberships.count() == 2
+
+
+def test_the_worker_tick_brings_every_member_up_to_date(cohort, alice, bob, frozen):
+    """groups.tick (every minute from beat): standings past their day or written to are recomputed, and
+    a member without one (a membership made without its signal) gets one."""
+    from apps.groups import tasks
+
+    Standing.objects.filter(user=bob).delete()
+    frozen.shift(timedelta(days=1))
+    assert set(tasks.tick()) == {"refreshed", "nudges"}
+    assert Standing.objects.get(user=alice).day == 11 and Standing.objects.filter(user=bob).exists()
+    assert Membership.objects.get(user=alice).day == 11  # the roster's sort key, copied with it
+    frozen.shift(timedelta(seconds=1))
+    assert tasks.tick()["refreshed"] == 0  # nothing left to do
