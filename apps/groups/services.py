@@ -77,9 +77,10 @@ def add_members(group: Group, users) -> tuple[list, list]:
     existing = set(Membership.objects.filter(group=group, user__in=users).values_list("user_id", flat=True))
     added = [u for u in users if u.pk not in existing]
     have = set(Standing.objects.filter(user_id__in=[u.pk for u in added]).values_list("user_id", flat=True))
-    with transaction.atomic():  # bulk_create sends no post_save: the standings are made here, in batches
+    with transaction.atomic():  # bulk_create sends no post_save: the standings and sort keys are made here
         Membership.objects.bulk_create([Membership(group=group, user=u) for u in added], ignore_conflicts=True)
         standings.refresh([u.pk for u in added if u.pk not in have])
+        standings.copy_keys(have)  # members of another group already: their figures, onto this membership
     return added, [u for u in users if u.pk in existing]
 
 

@@ -76,12 +76,17 @@ def _refresh_batch(user_ids: list[int], now: datetime) -> int:
     rows = [_standing(day, done, now) for day in days.values()]
     with transaction.atomic():
         Standing.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user"], update_fields=FIELDS)
-        # The roster's sort keys on each of the learners' memberships (see Membership).
-        own = Standing.objects.filter(user_id=OuterRef("user_id"))
-        Membership.objects.filter(user_id__in=list(days)).update(
-            plan_state=Subquery(own.values("state")[:1]), **{key: Subquery(own.values(key)[:1]) for key in KEYS}
-        )
+        copy_keys(list(days))
     return len(rows)
+
+
+def copy_keys(user_ids) -> None:
+    """The roster's sort keys onto each of these learners' memberships, from their standings (one UPDATE;
+    see Membership)."""
+    own = Standing.objects.filter(user_id=OuterRef("user_id"))
+    Membership.objects.filter(user_id__in=list(user_ids)).update(
+        plan_state=Subquery(own.values("state")[:1]), **{key: Subquery(own.values(key)[:1]) for key in KEYS}
+    )
 
 
 class _Check:

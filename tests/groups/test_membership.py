@@ -181,3 +181,10 @@ def test_the_data_export_records_groups_and_nudges_and_the_import_joins_none(coh
                                                                      "message": "go"}]
     copy, _password = import_user(doc, username="alice2")
     assert not Membership.objects.filter(user=copy).exists()
+
+
+def test_a_member_of_two_groups_is_sorted_by_the_same_figures_in_both(cohort, lead, alice, frozen):
+    run("create", "second", "--name", "Second", "--plan", "llm", "--lead", "lena")
+    run("add", "second", "alice")
+    both = Membership.objects.filter(user=alice).order_by("group__slug")
+    assert [(m.group.slug, m.day, m.buffer_days) for m in both] == [("cohort", 10, -9), ("second", 10, -9)]
