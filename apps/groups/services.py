@@ -166,7 +166,9 @@ def filtered(group: Group, query: RosterQuery, today: date) -> QuerySet:
     return rows.order_by(order, "-user_id" if query.descending else "user_id")
 
 
-SHOWN = ["group_id", "user_id", "shares_since", "share_email", "user__username", "user__email", "user__standing"]
+SHOWN = ["group_id", "user_id", "shares_since", "share_email", "user__username", "user__email",
+         *(f"user__standing__{f}" for f in ("state", "day", "total_days", "topic_days_done", "buffer_days", "streak", "last_checkin",
+                                             "milestones"))]
 
 
 class _Counted(Paginator):
@@ -185,7 +187,7 @@ def page_of(rows: QuerySet, number: int, *, count: int | None = None):
     page = paginator.get_page(number)
     ids = list(page.object_list)
     rows = (Membership.objects.filter(pk__in=ids).select_related("user__standing")
-            .only(*SHOWN).defer("user__standing__done_by_day"))  # the charts' series, not the roster's
+            .only(*SHOWN))  # not the charts' series (done_by_day)
     found = {m.pk: m for m in rows} if ids else {}
     return page, [found[pk] for pk in page.object_list if pk in found]
 
@@ -207,13 +209,13 @@ def band(standing: Standing | None, today: date) -> str:
 
 
 def bring_up_to_date(group: Group, now: datetime) -> int:
-    """Recompute the group's out-of-date standings when there are few (one batch of the summary);
-    returns how many are left out of date for the worker (groups.tick) when there are more. Every
-    member has a standing from the moment they join (apps.groups.signals)."""
-    in_group = members(group).values("user_id")
-    stale = standings.due_ids(now, among=in_group, limit=REFRESH_INLINE + 1)
+    """Recompute the group's out-of-date standings when there are few (one batch of the summary). When
+    there are more than REFRESH_INLINE (a cohort's shared midnight) they are left to the worker
+    (groups.tick, every minute) and this returns how many at least are waiting; else 0. Every member
+    has a standing from the moment they join (apps.groups.signals)."""
+    stale = standings.due_ids(now, among=members(group).values("user_id"), limit=REFRESH_INLINE + 1)
     if len(stale) > REFRESH_INLINE:
-        return len(standings.due_ids(now, among=in_group))
+        return REFRESH_INLINE
     if stale:
         standings.refresh(stale, now=now)
     return 0

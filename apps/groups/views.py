@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.cache import plan_parts
 from apps.dashboard import preview
-from apps.groups import charts, services
+from apps.groups import charts, services, tables
 from apps.groups.forms import ConsentForm, NudgeForm
 from apps.groups.models import Group, Membership, Nudge
 from apps.groups.services import STATES, RosterQuery
@@ -106,10 +106,11 @@ def _roster_context(request, group, query, problems):
             "next": link(page=page.next_page_number()) if page.has_next() else None,
         },
         "csv_link": reverse("groups:csv", args=[group.slug]) + link(page=None),
-        "nudge_form": NudgeForm(), "nudged_today": set(
+        "nudge_form": NudgeForm(),
+        "rows": tables.roster_rows(entries, set(
             Nudge.objects.filter(group=group, user_id__in=[e["membership"].user_id for e in entries], local_date__gte=today)
             .values_list("user_id", flat=True)
-        ),
+        )),
     }
 
 

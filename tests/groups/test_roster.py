@@ -168,3 +168,19 @@ def test_the_worker_tick_brings_every_member_up_to_date(cohort, alice, bob, froz
     assert Membership.objects.get(user=alice).day == 11  # the roster's sort key, copied with it
     frozen.shift(timedelta(seconds=1))
     assert tasks.tick()["refreshed"] == 0  # nothing left to do
+
+
+def test_past_a_batch_of_stale_figures_the_page_leaves_them_to_the_worker_and_says_so(cohort, lead, plan, django_user_model,
+                                                                                        frozen, monkeypatch):
+    from apps.groups import services, tasks
+
+    for user in learners(django_user_model, plan, 3):
+        Membership.objects.create(group=cohort, user=user, shares_since=SINCE)
+    monkeypatch.setattr(services, "REFRESH_INLINE", 2)
+    frozen.shift(timedelta(days=1))  # every standing lapses at once, as at a cohort's midnight
+    html = client_for(lead).get("/groups/cohort/").content.decode()
+    assert "The figures of more than 2 members are being brought up to date" in html
+    assert Standing.objects.filter(day=10).count() == 4  # nothing recomputed by the page
+    tasks.tick()
+    html = client_for(lead).get("/groups/cohort/").content.decode()
+    assert "being brought up to date" not in html and Standing.objects.filter(day=11).count() == 4
