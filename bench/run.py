@@ -119,7 +119,8 @@ def group_of_everyone(env) -> None:
                  "print('\\n'.join(m().objects.filter(enrollment__isnull=False).order_by('pk').values_list('username', flat=True)))"],
                 env).stdout.split()
     learners.write_text("username\n" + "\n".join(names) + "\n")
-    plan = run([PY, "manage.py", "shell", "--no-imports", "-c", "from apps.curriculum.models import Plan; print(Plan.objects.get().slug)"], env).stdout.strip()
+    plan = run([PY, "manage.py", "shell", "--no-imports", "-c", "from apps.curriculum.models import Plan; print(Plan.objects.get().slug)"],
+               env).stdout.strip()
     run([PY, "manage.py", "group", "create", "bench", "--name", "Bench cohort", "--plan", plan, "--lead", names[0]], env)
     run([PY, "manage.py", "group", "add", "bench", "--csv", str(learners)], env, timeout=3600)
     run([PY, "manage.py", "shell", "--no-imports", "-c", "from django.db.models.functions import Mod; from django.utils import timezone; "
