@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.groups import standings
 from apps.groups.models import Group, Membership, Nudge, Standing
+from apps.progress.models import Enrollment
 from apps.progress.schedule import local_date
 
 PAGE_SIZE = 50
@@ -254,6 +255,14 @@ def nudge(group: Group, sender, user_ids, message: str, *, now: datetime | None 
         outcome["sent"].append(user.username)
     if made:
         from apps.groups.tasks import send_nudges
+
+        by_date = {}
+        for n in made:
+            by_date.setdefault(n.local_date, []).append(n.user_id)
+        sender_name = sender.get_username() if sender is not None else None
+        for day, users in by_date.items():  # what Today shows, with the enrollment (see Enrollment.notice)
+            notice = {"date": day.isoformat(), "message": message, "group": group.name, "from": sender_name}
+            Enrollment.objects.filter(user_id__in=users).update(notice=notice)
 
         ids = [n.pk for n in made]
         transaction.on_commit(lambda: send_nudges.delay(ids))

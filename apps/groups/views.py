@@ -209,9 +209,9 @@ def nudge(request, slug):
 
 
 def today_panel(request, *, learner, day, **context):
-    """Today: the nudges a lead sent the learner today or yesterday (their local dates; one query)."""
-    nudges = list(Nudge.objects.filter(user=request.user, local_date__gte=day.date - timedelta(days=1))
-                  .select_related("group", "sender").order_by("-created_at")[:3])
-    if not nudges:
+    """Today: the latest nudge from a study group, on its day and the next (the learner's local dates),
+    from the enrollment read with the user: no query."""
+    notice = learner.enrollment.notice
+    if not notice or notice.get("date", "") < (day.date - timedelta(days=1)).isoformat():
         return None
-    return render_to_string("groups/_today_nudges.html", {"nudges": nudges}, request=request)
+    return render_to_string("groups/_today_nudges.html", {"notice": notice}, request=request)

@@ -59,6 +59,10 @@ class Enrollment(models.Model):
     daily_reviews = models.PositiveSmallIntegerField(
         _("reviews a day"), default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
+    # The latest nudge from a study group, as Today shows it for two days ({"date", "message", "group",
+    # "from"}): read with the enrollment, so Today spends no query on it. The record of every nudge,
+    # with its delivery, is apps.groups' Nudge; only apps.groups.services.nudge writes this.
+    notice = models.JSONField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"{self.user} · {self.plan}"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from apps.curriculum.models import Topic
 from apps.groups.models import Group, Membership, Nudge
-from apps.progress.models import CheckIn, TopicProgress
+from apps.progress.models import CheckIn, Enrollment, TopicProgress
 from apps.progress.services import enroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +38,8 @@ def test_no_page_scrolls_sideways_at_360_px(browser, live_server, plan, django_u
     Membership.objects.create(group=group, user=user, shares_since=timezone.now(), share_email=True)
     Membership.objects.create(group=group, user=other)
     Nudge.objects.create(user=user, group=group, sender=user, local_date=today, message="加油！" * 40)
+    Enrollment.objects.filter(user=user).update(notice={"date": today.isoformat(), "message": "加油！" * 40, "group": group.name,
+                                                       "from": "narrow"})
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "/accounts/login/"

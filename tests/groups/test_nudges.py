@@ -36,8 +36,9 @@ def send_all():
     return nudging.send(list(Nudge.objects.filter(status="pending").values_list("pk", flat=True)))
 
 
-def test_a_lead_nudges_ticked_members_once_a_day_by_mail_and_channel_and_it_shows_on_today(cohort, lead, alice, bob, receiver,
-                                                                                            django_capture_on_commit_callbacks):
+def test_a_lead_nudges_ticked_members_once_a_day_by_mail_and_channel_and_it_shows_on_today(
+    cohort, lead, alice, bob, receiver, django_capture_on_commit_callbacks, django_assert_max_num_queries, frozen
+):
     channels.add_apprise(alice, f"json://127.0.0.1:{receiver.port}/alice")
     lena = client_for(lead)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -52,7 +53,10 @@ def test_a_lead_nudges_ticked_members_once_a_day_by_mail_and_channel_and_it_show
     assert "Keep going" in body["message"] and "Cohort 1" in body["title"]
     nudge.refresh_from_db()
     assert nudge.status == "sent" and nudge.delivered == ["email", f"ch{alice.channels.get().pk}"]
-    today = client_for(alice).get("/").content.decode()
+    alices = client_for(alice)
+    alices.get("/")
+    with django_assert_max_num_queries(6):  # Today's budget holds: the nudge comes with the enrollment
+        today = alices.get("/").content.decode()
     assert "From your study group" in today and "Keep going: block 2 is short." in today and "lena" in today
     # The same day again: nothing new.
     page = lena.post("/groups/cohort/nudge/", {"members": [alice.pk], "message": "again"}, follow=True).content.decode()
@@ -96,6 +100,16 @@ def test_a_member_with_reminders_off_sees_the_nudge_on_today_only(cohort, lead, 
     client_for(lead).post("/groups/cohort/nudge/", {"members": [alice.pk], "message": "hello"})
     assert send_all() == {"sent": 1, "failed": 0} and not mail.outbox
     assert "hello" in client_for(alice).get("/").content.decode()
+
+
+def test_the_nudge_shows_on_today_on_its_day_and_the_next_only(cohort, lead, alice, frozen):
+    client_for(lead).post("/groups/cohort/nudge/", {"members": [alice.pk], "message": "one slot tonight"})
+    alices = client_for(alice)
+    assert "one slot tonight" in alices.get("/").content.decode()
+    frozen.shift(timedelta(days=1))
+    assert "one slot tonight" in alices.get("/").content.decode()
+    frozen.shift(timedelta(days=1))
+    assert "one slot tonight" not in alices.get("/").content.decode()
 
 
 def test_a_channel_that_is_down_is_recorded(cohort, lead, alice, receiver):
