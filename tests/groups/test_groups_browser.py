@@ -20,7 +20,7 @@ def login(browser, url, username, width=1200):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
-    page.wait_for_url(f"{url}/")
+    page.wait_for_url(lambda address: "/accounts/login/" not in address)
     return page
 
 
