@@ -5,7 +5,7 @@ sorted, filtered and paged by the database instead of summarising 10,000 learner
 A standing is never trusted past its time: every write that changes a learner's figures marks it
 (apps.groups.signals sets changed_at), and it lapses at the learner's next local midnight
 (valid_until). `due_ids()` finds the ones to recompute; `refresh()` recomputes them in batches. The roster
-recomputes a group's few out-of-date rows before it reads them, and the worker (groups.refresh, every
+recomputes a group's few out-of-date rows before it reads them, and the worker (groups.tick, every
 minute) keeps large groups current (see the README, "Study groups").
 """
 
