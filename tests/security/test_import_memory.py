@@ -1,6 +1,8 @@
 """Item 6's last part: 200k check-ins once took 686 MB to import. A learner document is now bounded
 (50 MB, 50,000 check-ins) and the memory an import takes at those bounds is measured here, in a child
-process of its own (its peak resident size, not a time), against generous ceilings."""
+process of its own (not a time), against generous ceilings: how far the import raises the process's
+peak resident size above what it was once Django was set up. (The absolute peak is no measure: after
+the rest of the suite, django.setup() alone reached 350 MB in CI against 130 MB in a fresh process.)"""
 
 import json
 import os
@@ -21,12 +23,13 @@ MEASURE = """
 import os, resource, sys, django
 django.setup()
 from django.core.management import call_command, CommandError
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 try:
     call_command("import_user", sys.argv[1], verbosity=0)
     outcome = "imported"
 except CommandError:
     outcome = "refused"
-print(outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 - baseline)
 """
 
 
@@ -55,7 +58,7 @@ def test_the_most_check_ins_a_document_may_hold_import_in_bounded_memory(plan, t
     document(path, "most", MAX_CHECKINS)
     outcome, megabytes = peak(path)
     assert outcome == "imported"
-    assert megabytes < 400, f"{megabytes} MB for {MAX_CHECKINS:,} check-ins"  # measured: about 180 MB
+    assert megabytes < 250, f"{megabytes} MB more for {MAX_CHECKINS:,} check-ins"  # measured: 35-55 MB
 
 
 def test_a_document_past_the_limit_is_refused_before_it_costs_much(plan, tmp_path):
@@ -63,4 +66,4 @@ def test_a_document_past_the_limit_is_refused_before_it_costs_much(plan, tmp_pat
     document(path, "too-many", 200_000)
     outcome, megabytes = peak(path)
     assert outcome == "refused"
-    assert megabytes < 500, f"{megabytes} MB to refuse 200,000 check-ins"  # measured: about 215 MB
+    assert megabytes < 300, f"{megabytes} MB more to refuse 200,000 check-ins"
