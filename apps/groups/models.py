@@ -61,7 +61,7 @@ class Membership(models.Model):
                 models.Index(models.F("group"), key, models.F("user"), name=f"roster_{name}", condition=models.Q(shares_since__isnull=False))
                 for name, key in (
                     ("day", models.F("day")), ("done", models.F("topic_days_done")), ("buffer", models.F("buffer_days")),
-                    ("streak", models.F("streak")), ("last", models.F("last_checkin").asc(nulls_first=True)),
+                    ("streak", models.F("streak")), ("last", models.F("last_checkin")),  # plain: SQLite has no NULLS FIRST in an index
                 )
             ],
         ]
