@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.curriculum.cache import plan_parts
 from apps.groups import services
 from apps.groups.models import Group, Membership, Nudge
-from apps.progress.schedule import Schedule, local_date
-from apps.progress.summary import learner_slots, load_pauses, slot_instants, slots_on
+from apps.progress.schedule import local_date
+from apps.progress.summary import slot_instants, summarize
 from apps.reminders.models import EMAIL, Channel, ReminderSettings
 
 log = logging.getLogger(__name__)
@@ -96,26 +95,20 @@ def weekly(now: datetime | None = None) -> int:
         if not ids:
             continue
         rows = Membership.objects.filter(group=group, user_id__in=ids).select_related("user__enrollment__plan")
-        pauses = load_pauses(ids)
         already = set(Nudge.objects.filter(user_id__in=ids, local_date__gte=(now - timedelta(days=1)).date())
                       .values_list("user_id", "local_date"))
+        # Only members whose own date is a Monday without a nudge yet are asked for their day, from the
+        # one learner-day summary (their state and today's slots), all at once.
+        mondays = [m.user.enrollment for m in rows
+                   if (d := local_date(m.user.enrollment.tz, now)).weekday() == MONDAY and (m.user_id, d) not in already]
         due = []
-        for membership in rows:
-            enrollment = membership.user.enrollment
-            day = local_date(enrollment.tz, now)
-            if day.weekday() != MONDAY or (membership.user_id, day) in already:
-                continue
-            parts = plan_parts(enrollment.plan)
-            schedule = Schedule(enrollment.start_date, enrollment.tz, pauses.get(membership.user_id, []),
-                                total_days=enrollment.plan.total_days, now=now)
-            if schedule.state(day) != "active":
-                continue
-            first = next(iter(slots_on(learner_slots(parts.slots, enrollment.slot_overrides), day)), None)
+        for day in summarize(mondays, now=now).values():
+            first = day.today_slots[0].slot if day.state == "active" and day.today_slots else None
             if first is None:
                 continue
-            starts, ends = slot_instants(day, first.start, first.end, enrollment.tz)
+            starts, ends = slot_instants(day.date, first.start, first.end, day.enrollment.tz)
             if starts <= now < ends:
-                due.append(membership.user_id)
+                due.append(day.user_id)
         if due:
             message = group.auto_nudge_message or _default_message(group)
             made += len(services.nudge(group, None, due, message, now=now, automatic=True)["sent"])
