@@ -33,6 +33,8 @@ run: install
 
 test: install-dev
 	bin/test
+	# The roster's hand-written SQL (apps/groups/roster.py) on the embedded default, SQLite, too.
+	DATABASE_URL=sqlite:///var/test-embedded.sqlite3 bin/test tests/groups -q -m "not browser"
 
 # Benchmarks (PostgreSQL, Redis, wrk): BENCH_USERS=10000 by default; writes bench/results/latest.json.
 bench: install-dev

@@ -28,25 +28,22 @@ def members(request, learner, slug):
     services.bring_up_to_date(group, now)
     if query.state == "invited":
         return error(400, {"state": [_("The API lists members who share; the invited are counted in \"invited\".")]})
-    counts = services.counts(group)
-    page, shown = services.page_of(services.filtered(group, query, today), query.page, count=None if query.state else counts["sharing"])
+    page, shown = services.page(group, query, today)
     if query.page > page.paginator.num_pages:
         return error(400, {"page": [_("There are %(n)s pages.") % {"n": page.paginator.num_pages}]})
     return JsonResponse({
         "group": group.slug, "page": page.number, "pages": page.paginator.num_pages, "count": page.paginator.count,
-        "invited": counts["invited"],
-        "results": [member_json(m, today) for m in shown if hasattr(m.user, "standing")],
+        "invited": group.invited,
+        "results": [member_json(row, today) for row in shown if row.has_figures],
     })
 
 
-def member_json(membership, today) -> dict:
-    standing = membership.user.standing
-    row = {
-        "username": membership.user.username, "day": standing.day, "buffer_days": standing.buffer_days,
-        "topic_days_done": standing.topic_days_done, "streak": standing.streak,
-        "last_checkin": standing.last_checkin.isoformat() if standing.last_checkin else None,
-        "state": services.band(standing, today), "milestones": standing.milestones,
+def member_json(row, today) -> dict:
+    found = {
+        "username": row.username, "day": row.day, "buffer_days": row.buffer_days, "topic_days_done": row.topic_days_done,
+        "streak": row.streak, "last_checkin": row.last_checkin.isoformat() if row.last_checkin else None,
+        "state": services.band(row, today), "milestones": row.milestones,
     }
-    if membership.share_email:
-        row["email"] = membership.user.email
-    return row
+    if row.email:
+        found["email"] = row.email
+    return found

@@ -7,6 +7,8 @@ streak, last check-in date, milestone states), and the e-mail address only with 
 notes, check-in notes or outputs. Withdrawing makes the membership "invited" again; leaving deletes it.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.curriculum.models import Plan
 
 NUDGE_MAX_LENGTH = 500
+NEVER = date.min  # Membership.last_checkin of a member who never checked in
 
 
 class Group(models.Model):
@@ -43,14 +46,18 @@ class Membership(models.Model):
     shares_since = models.DateTimeField(null=True, blank=True, help_text=_("When the member accepted; empty: invited."))
     share_email = models.BooleanField(default=False, help_text=_("The lead may see the member's e-mail address."))
     invited_at = models.DateTimeField(auto_now_add=True)
-    # The roster's sort and filter keys: copies of the member's Standing (its home), written with it in
-    # the same transaction (apps.groups.standings), so that a page of a 10,000-member roster is read in
-    # order from an index of this group's sharing members instead of sorting all of them.
+    # The roster's sort and filter keys: copies of the member's Standing (its home) and username,
+    # written with them (apps.groups.standings.copy_keys; a renamed user by apps.groups.signals), so
+    # that a page of a 10,000-member roster is read in order from an index of this group's sharing
+    # (or invited) members instead of sorting all of them. A member who never checked in has
+    # NEVER as last_checkin, so that "least recent first" and "most recent first" both read one plain
+    # index (SQLite has no NULLS FIRST in an index); the roster shows the standing's own date.
+    username = models.CharField(max_length=150, blank=True)
     day = models.PositiveSmallIntegerField(default=0)
     topic_days_done = models.PositiveSmallIntegerField(default=0)
     buffer_days = models.SmallIntegerField(default=0)
     streak = models.PositiveSmallIntegerField(default=0)
-    last_checkin = models.DateField(null=True, blank=True)
+    last_checkin = models.DateField(default=NEVER)
     plan_state = models.CharField(max_length=10, blank=True)
 
     class Meta:
@@ -58,16 +65,27 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["user"], name="membership_user"),
             *[
-                models.Index(models.F("group"), key, models.F("user"), name=f"roster_{name}", condition=models.Q(shares_since__isnull=False))
+                models.Index(models.F("group"), models.F(key), models.F("user"), name=f"roster_{name}",
+                             condition=models.Q(shares_since__isnull=False))
                 for name, key in (
-                    ("day", models.F("day")), ("done", models.F("topic_days_done")), ("buffer", models.F("buffer_days")),
-                    ("streak", models.F("streak")), ("last", models.F("last_checkin")),  # plain: SQLite has no NULLS FIRST in an index
+                    ("day", "day"), ("done", "topic_days_done"), ("buffer", "buffer_days"), ("streak", "streak"),
+                    ("last", "last_checkin"), ("username", "username"),
                 )
             ],
+            # The invited: counted and listed by name without reading the members who share.
+            models.Index(models.F("group"), models.F("username"), models.F("user"), name="roster_invited",
+                         condition=models.Q(shares_since__isnull=True)),
         ]
 
     def __str__(self):
         return f"{self.user} in {self.group}"
+
+    def save(self, *args, **kwargs):
+        if not self.username and self.user_id is not None:  # made one by one (the admin, tests): the name key at once
+            self.username = self.user.username
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "username"}
+        super().save(*args, **kwargs)
 
     @property
     def shares(self) -> bool:

@@ -8,38 +8,30 @@ own membership.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.groups import standings
+from apps.groups import roster, standings
 from apps.groups.models import Group, Membership, Nudge, Standing
 from apps.progress.models import Enrollment
 from apps.progress.schedule import local_date
 
 PAGE_SIZE = 50
-INACTIVE_DAYS = 7
+INACTIVE_DAYS = roster.INACTIVE_DAYS
 # Out-of-date standings the roster recomputes before it reads (one batch of the summary); more than
 # this are left to the worker, and the page says so.
 REFRESH_INLINE = 200
 
-# Sortable roster columns: the query string's name → the membership's sort key (a copy of the
-# member's standing, read in order from a partial index of the group's sharing members).
-SORTS = {
-    "username": "user__username",
-    "day": "day",
-    "done": "topic_days_done",
-    "buffer": "buffer_days",
-    "streak": "streak",
-    "last": "last_checkin",
-}
+# Sortable roster columns (the query string's names; apps.groups.roster orders by each).
+SORTS = list(roster.ORDER_COLUMNS)
 STATES = {
     "behind": _("Behind"),
     "on_plan": _("On plan"),
@@ -49,13 +41,11 @@ STATES = {
 }
 
 
-def group_for_lead(user, slug: str) -> Group:
-    """The group, when `user` leads it: 403 for its members, 404 for everyone else (one query: two
-    indexed EXISTS beside the group's row)."""
-    lead = Group.leads.through.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
-    member = Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
-    group = (Group.objects.select_related("plan").filter(slug=slug)
-             .annotate(is_lead=Exists(lead), is_member=Exists(member)).first())
+def group_for_lead(user, slug: str, *, now: datetime | None = None) -> Group:
+    """The group, when `user` leads it: 403 for its members, 404 for everyone else. One query, which
+    also brings the roster's counts (`group.sharing`, `group.invited`) and whether any member's
+    standing is out of date at `now` (`group.stale`): see apps.groups.roster.lookup."""
+    group = roster.lookup(user.pk, slug, now or timezone.now())
     if group is None or not (group.is_lead or group.is_member):
         raise Http404
     if not group.is_lead:
@@ -79,7 +69,7 @@ def add_members(group: Group, users) -> tuple[list, list]:
     added = [u for u in users if u.pk not in existing]
     have = set(Standing.objects.filter(user_id__in=[u.pk for u in added]).values_list("user_id", flat=True))
     with transaction.atomic():  # bulk_create sends no post_save: the standings and sort keys are made here
-        Membership.objects.bulk_create([Membership(group=group, user=u) for u in added], ignore_conflicts=True)
+        Membership.objects.bulk_create([Membership(group=group, user=u, username=u.username) for u in added], ignore_conflicts=True)
         standings.refresh([u.pk for u in added if u.pk not in have])
         standings.copy_keys(have)  # members of another group already: their figures, onto this membership
     return added, [u for u in users if u.pk in existing]
@@ -138,82 +128,45 @@ def members(group: Group) -> QuerySet:
     return Membership.objects.filter(group=group)
 
 
-def counts(group: Group) -> dict:
-    """{"sharing": n, "invited": n} in one query."""
-    found = members(group).aggregate(sharing=Count("pk", filter=Q(shares_since__isnull=False)), everyone=Count("pk"))
-    return {"sharing": found["sharing"], "invited": found["everyone"] - found["sharing"]}
+def page(group: Group, query: RosterQuery, today: date) -> tuple[Page, list[roster.Row]]:
+    """One roster page: the paginator's page (counted by the group's lookup, or by one COUNT when
+    filtered) and its members with their figures (one query). A page past the last gives the last."""
+    known = {"": group.sharing, "invited": group.invited}.get(query.state)
+    total = known if known is not None else roster.count(group.pk, query.state, today)
+    found = Paginator(range(total), PAGE_SIZE).get_page(query.page)
+    if not total:
+        return found, []
+    rows = roster.rows(group.pk, sort=query.sort, descending=query.descending, state=query.state, today=today,
+                       offset=found.start_index() - 1, limit=PAGE_SIZE)
+    return found, rows
 
 
-def filtered(group: Group, query: RosterQuery, today: date) -> QuerySet:
-    """The group's memberships for a roster page, filtered and sorted: the members who share (or, with
-    state=invited, those who do not, by name). Ties go by user id, the index's last column."""
-    if query.state == "invited":
-        rows = members(group).filter(shares_since__isnull=True)
-        return rows.order_by("-user__username" if query.descending else "user__username")
-    rows = members(group).filter(shares_since__isnull=False)
-    if query.state == "behind":
-        rows = rows.filter(buffer_days__lt=0)
-    elif query.state == "on_plan":
-        rows = rows.filter(buffer_days=0)
-    elif query.state == "ahead":
-        rows = rows.filter(buffer_days__gt=0)
-    elif query.state == "inactive":
-        rows = rows.filter(inactive_q(today))
-    field = F(SORTS[query.sort])
-    if query.sort == "last":  # never checked in counts as the least recent, either way
-        order = field.desc(nulls_last=True) if query.descending else field.asc(nulls_first=True)
-    else:
-        order = field.desc() if query.descending else field.asc()
-    return rows.order_by(order, "-user_id" if query.descending else "user_id")
+def every_row(group: Group, query: RosterQuery, today: date, *, chunk: int = 1000):
+    """Every member matching the query, in the roster's order, `chunk` at a time (the CSV); with no
+    state, those who share and then the invited."""
+    states = [query.state] if query.state else ["", "invited"]
+    for state in states:
+        offset = 0
+        while True:
+            found = roster.rows(group.pk, sort=query.sort, descending=query.descending, state=state, today=today, offset=offset,
+                                limit=chunk)
+            yield from found
+            if len(found) < chunk:
+                break
+            offset += chunk
 
 
-SHOWN = ["group_id", "user_id", "shares_since", "share_email", "user__username", "user__email",
-         *(f"user__standing__{f}" for f in ("state", "day", "total_days", "topic_days_done", "buffer_days", "streak", "last_checkin",
-                                             "milestones"))]
-
-
-class _Counted(Paginator):
-    """A paginator told its count (when the caller has it already: one COUNT fewer)."""
-
-    def __init__(self, rows, per_page, count):
-        super().__init__(rows, per_page)
-        self.__dict__["count"] = count
-
-
-def page_of(rows: QuerySet, number: int, *, count: int | None = None):
-    """One page: the ids read in order from the index (a narrow query), then those fifty memberships
-    with their user and standing. Returns (page, memberships in order)."""
-    ids_in_order = rows.values_list("pk", flat=True)
-    paginator = Paginator(ids_in_order, PAGE_SIZE) if count is None else _Counted(ids_in_order, PAGE_SIZE, count)
-    page = paginator.get_page(number)
-    ids = list(page.object_list)
-    rows = (Membership.objects.filter(pk__in=ids).select_related("user__standing")
-            .only(*SHOWN))  # not the charts' series (done_by_day)
-    found = {m.pk: m for m in rows} if ids else {}
-    return page, [found[pk] for pk in page.object_list if pk in found]
-
-
-def inactive_q(today: date) -> Q:
-    """Active in the plan, past its first week, and no check-in for INACTIVE_DAYS days."""
-    cutoff = today - timedelta(days=INACTIVE_DAYS)
-    quiet = Q(last_checkin__isnull=True) | Q(last_checkin__lt=cutoff)
-    return Q(plan_state="active", day__gt=INACTIVE_DAYS) & quiet
-
-
-def band(standing: Standing | None, today: date) -> str:
-    if standing is None:
-        return ""
-    cutoff = today - timedelta(days=INACTIVE_DAYS)
-    if standing.state == "active" and standing.day > INACTIVE_DAYS and (standing.last_checkin is None or standing.last_checkin < cutoff):
-        return "inactive"
-    return "behind" if standing.buffer_days < 0 else "ahead" if standing.buffer_days > 0 else "on_plan"
+band = roster.band
 
 
 def bring_up_to_date(group: Group, now: datetime) -> int:
     """Recompute the group's out-of-date standings when there are few (one batch of the summary). When
     there are more than REFRESH_INLINE (a cohort's shared midnight) they are left to the worker
     (groups.tick, every minute) and this returns how many at least are waiting; else 0. Every member
-    has a standing from the moment they join (apps.groups.signals)."""
+    has a standing from the moment they join (apps.groups.signals). A group from group_for_lead knows
+    already whether any is out of date (`group.stale`): then no query when none is."""
+    if not getattr(group, "stale", True):
+        return 0
     stale = standings.due_ids(now, among=members(group).values("user_id"), limit=REFRESH_INLINE + 1)
     if len(stale) > REFRESH_INLINE:
         return REFRESH_INLINE

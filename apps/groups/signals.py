@@ -2,6 +2,7 @@
 touches nothing for a learner in no group); a new member gets theirs. Bulk writes that send no signals (the data import's
 bulk_create) are covered by the enrollment's own save in the same import."""
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -29,3 +30,13 @@ def give_standing(sender, instance, created, **kwargs):
 
 
 post_save.connect(give_standing, sender=Membership, dispatch_uid="standing-membership")
+
+
+def follow_rename(sender, instance, update_fields=None, **kwargs):
+    """A renamed user keeps their place in the rosters' name order (the membership's copy)."""
+    if update_fields is not None and "username" not in update_fields:
+        return  # a login's last_login, and the like
+    Membership.objects.filter(user_id=instance.pk).exclude(username=instance.username).update(username=instance.username)
+
+
+post_save.connect(follow_rename, sender=settings.AUTH_USER_MODEL, dispatch_uid="membership-username")

@@ -14,11 +14,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from itertools import accumulate
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.groups.models import Membership, Standing
+from apps.groups.models import NEVER, Membership, Standing
 from apps.milestones.models import MilestoneCheck
 from apps.milestones.services import state_of
 from apps.progress import stats
@@ -81,12 +83,13 @@ def _refresh_batch(user_ids: list[int], now: datetime) -> int:
 
 
 def copy_keys(user_ids) -> None:
-    """The roster's sort keys onto each of these learners' memberships, from their standings (one UPDATE;
-    see Membership)."""
+    """The roster's sort keys onto each of these learners' memberships, from their standings and
+    usernames (one UPDATE; see Membership). Never checked in: NEVER."""
     own = Standing.objects.filter(user_id=OuterRef("user_id"))
-    Membership.objects.filter(user_id__in=list(user_ids)).update(
-        plan_state=Subquery(own.values("state")[:1]), **{key: Subquery(own.values(key)[:1]) for key in KEYS}
-    )
+    keys = {key: Subquery(own.values(key)[:1]) for key in KEYS}
+    keys["last_checkin"] = Coalesce(keys["last_checkin"], Value(NEVER))
+    name = get_user_model().objects.filter(pk=OuterRef("user_id")).values("username")[:1]
+    Membership.objects.filter(user_id__in=list(user_ids)).update(plan_state=Subquery(own.values("state")[:1]), username=Subquery(name), **keys)
 
 
 class _Check:

@@ -7,6 +7,7 @@ A lead's pages answer 403 to a member who is not a lead and 404 to everyone else
 from __future__ import annotations
 
 import csv
+import functools
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -17,15 +18,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.cache import plan_parts
 from apps.dashboard import preview
 from apps.groups import charts, services, tables
 from apps.groups.forms import ConsentForm, NudgeForm
-from apps.groups.models import Group, Membership, Nudge
+from apps.groups.models import Group, Membership
 from apps.groups.services import STATES, RosterQuery
 
 
@@ -78,15 +79,7 @@ def _roster_context(request, group, query, problems):
     now = timezone.now()
     today = services.today_for(request.user, now)
     waiting = services.bring_up_to_date(group, now)
-    counts = services.counts(group)
-    known = {"": counts["sharing"], "invited": counts["invited"]}.get(query.state)
-    page, shown = services.page_of(services.filtered(group, query, today), query.page, count=known)
-    entries = []
-    for m in shown:
-        standing = getattr(m.user, "standing", None) if m.shares else None
-        buffer = standing.buffer_days if standing is not None else 0
-        entries.append({"membership": m, "standing": standing, "behind": max(0, -buffer), "ahead": max(0, buffer),
-                        "band": services.band(standing, today) if m.shares else "invited"})
+    page, shown = services.page(group, query, today)
 
     def link(**change):
         params = {"sort": ("-" if query.descending else "") + query.sort, "state": query.state, "page": query.page, **change}
@@ -99,19 +92,25 @@ def _roster_context(request, group, query, problems):
         headers.append({"name": name, "label": label, "current": current, "descending": query.descending,
                         "link": link(sort=("" if current and query.descending else "-") + name if current else name, page=1)})
     return {
-        "group": group, "query": query, "problems": problems, "page": page, "entries": entries, "headers": headers,
-        "sharing": counts["sharing"], "invited": counts["invited"],
+        "group": group, "query": query, "problems": problems, "page": page, "entries": shown, "headers": headers,
+        "sharing": group.sharing, "invited": group.invited,
         "states": STATES, "waiting": waiting, "today": today, "page_links": {
             "previous": link(page=page.previous_page_number()) if page.has_previous() else None,
             "next": link(page=page.next_page_number()) if page.has_next() else None,
         },
         "csv_link": reverse("groups:csv", args=[group.slug]) + link(page=None),
-        "nudge_form": NudgeForm(),
-        "rows": tables.roster_rows(entries, set(
-            Nudge.objects.filter(group=group, user_id__in=[e["membership"].user_id for e in entries], local_date__gte=today)
-            .values_list("user_id", flat=True)
-        )),
+        "nudge_form": None, "blank_nudge_fields": _blank_nudge_fields(get_language()),
+        "rows": tables.roster_rows(shown, today),
+        "head": tables.roster_head(headers),
+        "state_options": tables.state_options(STATES, query.state),
     }
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_nudge_fields(language: str) -> str:
+    """The empty nudge form's fields: the same for every lead, so made once per language (a bound form
+    with errors is rendered with the page, by the same partial)."""
+    return render_to_string("groups/roster.html#nudge_fields", {"nudge_form": NudgeForm()})
 
 
 @require_GET
@@ -137,24 +136,18 @@ def roster_csv(request, slug):
     now = timezone.now()
     today = services.today_for(request.user, now)
     services.bring_up_to_date(group, now)
-    parts = [services.filtered(group, query, today)]
-    if not query.state:  # everyone: those who share, then the invited
-        parts.append(services.filtered(group, RosterQuery(state="invited"), today))
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(["username", "email", "state", "day", "total_days", "topic_days_done", "buffer_days", "streak",
                                "last_checkin", "milestones"])
-        for rows in parts:
-            for m in rows.select_related("user__standing").iterator(chunk_size=1000):
-                standing = getattr(m.user, "standing", None)
-                if not m.shares or standing is None:
-                    yield writer.writerow([m.user.username, "", "invited" if not m.shares else "", "", "", "", "", "", "", ""])
-                    continue
-                milestones = "; ".join(f"{x['day']}:{x['state']}" for x in standing.milestones)
-                yield writer.writerow([m.user.username, m.user.email if m.share_email else "", services.band(standing, today),
-                                       standing.day, standing.total_days, standing.topic_days_done, standing.buffer_days,
-                                       standing.streak, standing.last_checkin or "", milestones])
+        for row in services.every_row(group, query, today):
+            if not row.shares or not row.has_figures:
+                yield writer.writerow([row.username, "", "invited" if not row.shares else "", "", "", "", "", "", "", ""])
+                continue
+            milestones = "; ".join(f"{x['day']}:{x['state']}" for x in row.milestones)
+            yield writer.writerow([row.username, row.email, services.band(row, today), row.day, row.total_days, row.topic_days_done,
+                                   row.buffer_days, row.streak, row.last_checkin or "", milestones])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{group.slug}-members.csv"'

@@ -78,6 +78,33 @@ def test_sorting_filtering_and_paging(cohort, lead, plan, django_user_model, fro
         assert response.status_code == 400 and 'role="alert"' in response.content.decode()
 
 
+def names_in(html: str) -> list[str]:
+    return [r.split('<th scope="row">', 1)[1].split("<", 1)[0] for r in rows_of(html)]
+
+
+def test_never_checked_in_is_the_least_recent_either_way_and_a_renamed_member_keeps_their_place(cohort, lead, plan, alice,
+                                                                                                django_user_model, frozen):
+    m0, m1, m2 = learners(django_user_model, plan, 3)
+    for user in (m0, m1, m2):
+        Membership.objects.create(group=cohort, user=user, shares_since=SINCE)
+    record_checkin(user=m0, local_date=date(2026, 11, 8), slot=1, status="done", minutes=30)
+    record_checkin(user=m1, local_date=date(2026, 11, 9), slot=1, status="done", minutes=30)
+    frozen.shift(timedelta(seconds=1))
+    lena = client_for(lead)
+    # Ties (alice and m002 never checked in) go by user id, the same way as the sort.
+    assert names_in(lena.get("/groups/cohort/?sort=last").content.decode()) == ["alice", "m002", "m000", "m001"]
+    assert names_in(lena.get("/groups/cohort/?sort=-last").content.decode()) == ["m001", "m000", "m002", "alice"]
+    assert "<td>—</td>" in next(r for r in rows_of(lena.get("/groups/cohort/").content.decode()) if ">m002<" in r)
+    m2.username = "aaron"
+    m2.save()
+    assert names_in(lena.get("/groups/cohort/?sort=username").content.decode()) == ["aaron", "alice", "m000", "m001"]
+    m2.save(update_fields=["last_login"])  # a login leaves the name key alone (and asks nothing)
+    assert Membership.objects.get(user=m2).username == "aaron"
+    api = lena.get("/api/v1/groups/cohort/members?sort=-last")
+    assert [r["username"] for r in api.json()["results"]] == ["m001", "m000", "aaron", "alice"]
+    assert [r["last_checkin"] for r in api.json()["results"]] == ["2026-11-09", "2026-11-08", None, None]
+
+
 def test_inactive_is_seven_days_without_a_check_in(cohort, lead, alice, frozen):
     lena = client_for(lead)
     assert ">alice<" in lena.get("/groups/cohort/?state=inactive").content.decode()  # day 10, never checked in
