@@ -40,6 +40,10 @@ RESULTS = BASE / "bench" / "results" / "mutation.json"
 WORK = BASE / "var" / "mutate"
 SAMPLE = int(os.environ.get("MUTATE_SAMPLE", 300))
 SEED = 2026
+# A mutant's tests are stopped after (their usual time + 1 s) × this, and count as detected (mutmut's
+# default, 15, let a mutant that makes a reminder test wait on its retry sit for minutes; 5 is still
+# five times the usual run on a busy machine).
+TIMEOUT_MULTIPLIER = float(os.environ.get("MUTATE_TIMEOUT_MULTIPLIER", 5))
 
 # name: (module file, the tests that guard it, sample size or None for every mutant)
 MODULES = {
@@ -136,6 +140,7 @@ only_mutate = ["{module}"]
 also_copy = ["config/", "fixtures/", "templates/", "static/", "locale/", "manage.py", "bench/", "bin/"]
 pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
+timeout_multiplier = {TIMEOUT_MULTIPLIER}
 """
     with open(where / "pyproject.toml", "a", encoding="utf-8") as handle:
         handle.write(config)
