@@ -32,6 +32,12 @@ class Group(models.Model):
     )
     auto_nudge_message = models.CharField(_("weekly nudge message"), max_length=NUDGE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How many members share and how many are invited, for the roster's header and pager: counted
+    # again (apps.groups.counts.recount) after every membership write, under a lock on this row, and by
+    # the groups tick every minute; counting 10,000 memberships on every roster page took as long as
+    # reading the page itself.
+    sharing_count = models.PositiveIntegerField(default=0, editable=False)
+    invited_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

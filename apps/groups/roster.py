@@ -69,16 +69,15 @@ PLAN_FIELDS = ["id", "slug", "title", "total_days"]
 
 def lookup(user_id: int, slug: str, now: datetime) -> Group | None:
     """The group by slug, with the asker's role (`is_lead`, `is_member`), how many members share
-    (`sharing`) and how many are invited (`invited`), and whether any member's standing is out of
-    date at `now` (`stale`): one query. The group's plan comes with it (id, slug, title, total_days;
+    (`sharing`) and how many are invited (`invited`: the counts kept on the group, apps.groups.counts),
+    and whether any member's standing is out of date at `now` (`stale`): one query. The group's plan comes with it (id, slug, title, total_days;
     other fields load when asked for)."""
     t = _tables()
     sql = f"""
         SELECT {", ".join(f"g.{f}" for f in GROUP_FIELDS)}, {", ".join(f"p.{f}" for f in PLAN_FIELDS)},
           EXISTS (SELECT 1 FROM {t["leads"]} l WHERE l.group_id = g.id AND l.user_id = %s),
           EXISTS (SELECT 1 FROM {t["membership"]} m WHERE m.group_id = g.id AND m.user_id = %s),
-          (SELECT COUNT(*) FROM {t["membership"]} m WHERE m.group_id = g.id AND m.shares_since IS NOT NULL),
-          (SELECT COUNT(*) FROM {t["membership"]} m WHERE m.group_id = g.id AND m.shares_since IS NULL),
+          g.sharing_count, g.invited_count,
           EXISTS (SELECT 1 FROM {t["standing"]} s JOIN {t["membership"]} m ON m.user_id = s.user_id AND m.group_id = g.id
                   WHERE s.changed_at >= s.computed_at)
           OR EXISTS (SELECT 1 FROM {t["standing"]} s JOIN {t["membership"]} m ON m.user_id = s.user_id AND m.group_id = g.id

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.groups import roster, standings
+from apps.groups import counts, roster, standings
 from apps.groups.models import Group, Membership, Nudge, Standing
 from apps.progress.models import Enrollment
 from apps.progress.schedule import local_date
@@ -72,6 +72,7 @@ def add_members(group: Group, users) -> tuple[list, list]:
         Membership.objects.bulk_create([Membership(group=group, user=u, username=u.username) for u in added], ignore_conflicts=True)
         standings.refresh([u.pk for u in added if u.pk not in have])
         standings.copy_keys(have)  # members of another group already: their figures, onto this membership
+        counts.recount([group.pk])
     return added, [u for u in users if u.pk in existing]
 
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from apps.groups.models import Membership, Standing
+from apps.groups.counts import recount
+from apps.groups.models import Group, Membership, Standing
 from apps.milestones.models import MilestoneCheck
 from apps.progress.models import CheckIn, Enrollment, Pause, TopicProgress
 
@@ -30,6 +31,18 @@ def give_standing(sender, instance, created, **kwargs):
 
 
 post_save.connect(give_standing, sender=Membership, dispatch_uid="standing-membership")
+
+
+def count_members(sender, instance, origin=None, **kwargs):
+    """The group's counts follow each membership made, changed or removed (apps.groups.counts); not
+    while the group itself is being deleted."""
+    if isinstance(origin, Group) or getattr(origin, "model", None) is Group:
+        return
+    recount([instance.group_id])
+
+
+post_save.connect(count_members, sender=Membership, dispatch_uid="count-membership-save")
+post_delete.connect(count_members, sender=Membership, dispatch_uid="count-membership-delete")
 
 
 def follow_rename(sender, instance, update_fields=None, **kwargs):

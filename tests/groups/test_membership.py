@@ -2,7 +2,8 @@
 side, and isolation: every group URL walked as a member, a lead of another group and a stranger."""
 
 import json
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -188,3 +189,74 @@ def test_a_member_of_two_groups_is_sorted_by_the_same_figures_in_both(cohort, le
     run("add", "second", "alice")
     both = Membership.objects.filter(user=alice).order_by("group__slug")
     assert [(m.group.slug, m.day, m.buffer_days) for m in both] == [("cohort", 10, -9), ("second", 10, -9)]
+
+
+def counts(slug="cohort"):
+    group = Group.objects.get(slug=slug)
+    return group.sharing_count, group.invited_count
+
+
+def test_the_groups_counts_follow_every_door(cohort, lead, alice, bob, plan, django_user_model):
+    """The counts kept on the group (the roster's header and pager) after each way a membership is
+    made, changed or removed; a raw write that slipped past them is mended by the tick."""
+    from apps.groups import tasks
+    from apps.groups.services import accept, leave, withdraw
+
+    assert counts() == (1, 1)  # alice shares, bob is invited
+    m0, m1 = learners(django_user_model, plan, 2)
+    call_command("group", "add", "cohort", "m000", stdout=_Sink())  # bulk: no signal, counted by the service
+    assert counts() == (1, 2)
+    accept(Membership.objects.get(user=bob), share_email=False)
+    assert counts() == (2, 1)
+    withdraw(Membership.objects.get(user=alice))
+    assert counts() == (1, 2)
+    leave(Membership.objects.get(user=m0))
+    assert counts() == (1, 1)
+    Membership.objects.create(group=cohort, user=m1)  # as the admin makes one
+    assert counts() == (1, 2)
+    m1.delete()  # a deleted account's memberships go with it
+    assert counts() == (1, 1)
+    call_command("group", "remove", "cohort", "bob", stdout=_Sink())
+    assert counts() == (0, 1)
+    Membership.objects.filter(user=alice).update(shares_since=datetime(2026, 11, 2, tzinfo=UTC))  # past every door
+    assert counts() == (0, 1)
+    tasks.tick()
+    assert counts() == (1, 0)
+    assert "1 member shares" in client_for(lead).get("/groups/cohort/").content.decode()
+
+
+@pytest.mark.skipif("sqlite" in os.environ.get("DATABASE_URL", ""), reason="a race of writers is PostgreSQL's: SQLite runs one at a time")
+@pytest.mark.django_db(transaction=True)
+def test_members_accepting_at_the_same_moment_are_all_counted(plan, django_user_model):
+    """Each recount waits for the group's row; the last one counts every accepted membership."""
+    import threading
+
+    from django.db import connection
+
+    from apps.groups.services import accept
+
+    lead = make_user(django_user_model, "lena")
+    people = learners(django_user_model, plan, 6)
+    call_command("group", "create", "race", "--name", "Race", "--plan", plan.slug, "--lead", "lena", stdout=_Sink())
+    call_command("group", "add", "race", *[u.username for u in people], stdout=_Sink())
+    assert counts("race") == (0, 6)
+    barrier = threading.Barrier(len(people))
+    errors = []
+
+    def take(user):
+        try:
+            membership = Membership.objects.get(user=user, group__slug="race")
+            barrier.wait()
+            accept(membership, share_email=False)
+        except Exception as error:  # noqa: BLE001 - any failure fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and lead is not None
+    assert counts("race") == (6, 0)
