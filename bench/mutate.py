@@ -68,6 +68,7 @@ MODULES = {
         "tests/progress/test_falling_behind.py", "tests/progress/test_history_and_pause.py",
         "tests/progress/test_settings_tokens.py", "tests/progress/test_topics_and_projects.py",
         "tests/progress/test_notes_and_review.py", "tests/progress/test_enroll_command.py",
+        "tests/progress/test_checkin_service_edges.py", "tests/security/test_requests.py",
     ], SAMPLE),
     "throttle": ("apps/core/throttle.py", [
         "tests/core/test_throttle.py", "tests/core/test_throttle_edges.py", "tests/security/test_login_lockout.py",
@@ -132,6 +133,12 @@ def project_copy(name: str, module: str, tests: list[str]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     (where / ".venv").symlink_to(BASE / ".venv")
+    write_config(where, module, tests)
+    return where
+
+
+def write_config(where: Path, module: str, tests: list[str]) -> None:
+    """The project's pyproject.toml with mutmut's settings for this module and today's test list."""
     config = f"""
 
 [tool.mutmut]
@@ -142,9 +149,7 @@ pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
 timeout_multiplier = {TIMEOUT_MULTIPLIER}
 """
-    with open(where / "pyproject.toml", "a", encoding="utf-8") as handle:
-        handle.write(config)
-    return where
+    (where / "pyproject.toml").write_text((BASE / "pyproject.toml").read_text(encoding="utf-8") + config, encoding="utf-8")
 
 
 def refresh_tests(where: Path) -> None:
@@ -180,6 +185,7 @@ def run_module(name: str, *, survivors_only: bool = False, report_only: bool = F
         previous = json.loads(RESULTS.read_text())[name]["survivors"]
         log(f"{name}: the {len(previous)} survivors of the last run, against today's tests")
         refresh_tests(where)
+        write_config(where, module, tests)
         if previous:
             subprocess.run([str(MUTMUT), "run", "--max-children", "1", *previous], cwd=where, env=env, check=True)
         chosen = chosen_file.read_text().split()
