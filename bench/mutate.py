@@ -97,6 +97,28 @@ EQUIVALENT: dict[str, str] = {
     **{f"apps.progress.summary.xǁLearnerDayǁnext_resource__mutmut_{n}":
        "a block of another plan gets a number above any plan's last block (MAX_BLOCKS, 500): 10**6, 11**6 and 10**7 alike"
        for n in (22, 23)},
+    **{f"apps.progress.services.x_record_checkin__mutmut_{n}":
+       "the statement only locks the learner's enrollment row; which of its columns it reads, and in what shape, is never used"
+       for n in (11, 12, 13, 17)},
+    **{f"apps.progress.services.x_record_checkin__mutmut_{n}":
+       "without create_defaults a new check-in's note is the model's default, which is '' too"
+       for n in (58, 63)},
+    "apps.progress.services.x_issue_token__mutmut_4": "secrets.token_urlsafe(None) draws its default, 32 bytes",
+    **{f"apps.curriculum.validation.x_from_json__mutmut_{n}":
+       "the JSON reader joins a path with `if path`: a top-level list's prefix None and '' name its items alike"
+       for n in (155, 159, 555, 616)},
+    **{f"apps.curriculum.validation.x_from_json__mutmut_{n}": "required=None and required=False are both false to the reader"
+       for n in (613, 695)},
+    **{f"apps.curriculum.validation.x_from_json__mutmut_{n}":
+       "the default of a required field only stands in while the reader notes it missing; from_json then refuses the plan "
+       "before the value is used" for n in (459, 579, 642, 674)},
+    "apps.curriculum.validation.x__int__mutmut_6":
+        "the default of a required number only stands in while the reader notes it missing; the plan is refused before it is used",
+    "apps.curriculum.validation.x_check_and_layout__mutmut_27":
+        "with no phase there are no blocks or topics, so no limit is passed and the message that names the days never shows",
+    **{f"apps.curriculum.validation.x__check_lengths__mutmut_{n}":
+       "every phase has its blocks list (from_json and the Markdown parser both make one), so the default is never read"
+       for n in (72, 74)},
     "apps.curriculum.parsing.x__phase_parts__mutmut_11":
         "the text before a phase's day range was stripped already; what is left is stripped again where it is used",
     "apps.curriculum.parsing.x__heading__mutmut_116": "a week without a day range is refused before its end day is read",
@@ -165,9 +187,44 @@ def statuses(where: Path, env: dict) -> dict[str, str]:
     return {m.group(1): m.group(2).strip() for m in map(STATUS.match, out.splitlines()) if m}
 
 
+def rerun_survivors(name: str) -> dict:
+    """The last run's survivors again, against today's tests, in the module's copy (made afresh on a
+    machine that has none: mutmut makes the same mutants from the same source). Tests are only ever
+    added, so the rest of the last run's figures stand; the survivors' new states are added to them."""
+    module, tests, _ = MODULES[name]
+    previous = json.loads(RESULTS.read_text())[name]
+    where = WORK / name
+    if (where / "mutants").exists():
+        refresh_tests(where)
+        write_config(where, module, tests)
+    else:
+        where = project_copy(name, module, tests)
+    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/cadence_mutate_{name}",
+           "REDIS_URL": "redis://127.0.0.1:6379/14", "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
+    started = time.monotonic()
+    log(f"{name}: the {len(previous['survivors'])} survivors of the last run, against today's tests")
+    if previous["survivors"]:
+        subprocess.run([str(MUTMUT), "run", "--max-children", "1", *previous["survivors"]], cwd=where, env=env, check=True)
+    now = statuses(where, env)
+    killed = [k for k in previous["survivors"] if now.get(k) == "killed"]
+    timeout = [k for k in previous["survivors"] if now.get(k) == "timeout"]
+    equivalent = [k for k in previous["survivors"] if k in EQUIVALENT and k not in killed and k not in timeout]
+    survivors = sorted(k for k in previous["survivors"] if k not in killed and k not in timeout and k not in equivalent)
+    row = {**previous, "killed": previous["killed"] + len(killed), "timeout": previous["timeout"] + len(timeout),
+           "equivalent": previous["equivalent"] + len(equivalent), "survived": previous["survived"] - len(killed) - len(timeout),
+           "survivors": survivors, "seconds": round(time.monotonic() - started)}
+    considered = row["mutants"] - row["equivalent"]
+    row["score"] = round(100 * (row["killed"] + row["timeout"]) / considered, 1) if considered else None
+    log(f"{name}: {row['score']}% of {considered} non-equivalent mutants detected ({len(survivors)} survive)")
+    row.pop("date", None)
+    return row
+
+
 def run_module(name: str, *, survivors_only: bool = False, report_only: bool = False) -> dict:
+    if survivors_only:
+        return rerun_survivors(name)
     module, tests, sample = MODULES[name]
-    where = WORK / name if survivors_only or report_only else project_copy(name, module, tests)
+    where = WORK / name if report_only else project_copy(name, module, tests)
     database = f"cadence_mutate_{name}"
     # As bin/test runs the suite: PostgreSQL, and Redis for the cache and sessions (the query budgets count on it).
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}", "REDIS_URL": "redis://127.0.0.1:6379/14",
@@ -176,18 +233,10 @@ def run_module(name: str, *, survivors_only: bool = False, report_only: bool = F
     # One child: a test with transaction=True empties the database when it ends, which would fail another
     # child's test at the same moment and count as a kill that no test made.
     chosen_file = where / "chosen.txt"
-    if not chosen_file.exists() and (survivors_only or report_only):  # made by an older mutate.py: the same draw again
+    if not chosen_file.exists() and report_only:  # made by an older mutate.py: the same draw again
         names = sorted(statuses(where, env))
         chosen_file.write_text("\n".join(sorted(random.Random(SEED).sample(names, min(sample, len(names))) if sample else names)) + "\n")
     if report_only:
-        chosen = chosen_file.read_text().split()
-    elif survivors_only:
-        previous = json.loads(RESULTS.read_text())[name]["survivors"]
-        log(f"{name}: the {len(previous)} survivors of the last run, against today's tests")
-        refresh_tests(where)
-        write_config(where, module, tests)
-        if previous:
-            subprocess.run([str(MUTMUT), "run", "--max-children", "1", *previous], cwd=where, env=env, check=True)
         chosen = chosen_file.read_text().split()
     elif sample is None:
         log(f"{name}: every mutant of {module}")
@@ -200,7 +249,7 @@ def run_module(name: str, *, survivors_only: bool = False, report_only: bool = F
         chosen = sorted(random.Random(SEED).sample(names, min(sample, len(names))))
         log(f"{name}: {len(chosen)} sampled of {len(names)} mutants")
         subprocess.run([str(MUTMUT), "run", "--max-children", "1", *chosen], cwd=where, env=env, check=True)
-    if not survivors_only and not report_only:
+    if not report_only:
         chosen = sorted(statuses(where, env)) if sample is None else chosen
         chosen_file.write_text("\n".join(chosen) + "\n")
     found = {k: v for k, v in statuses(where, env).items() if k in set(chosen)}

@@ -15,7 +15,16 @@ from apps.curriculum.models import BlockItem, Topic
 from apps.progress.models import ApiToken, CheckIn, Pause, TopicProgress
 from apps.progress.schedule import PausedSpan, Schedule
 from apps.progress.services import (
-    TOKEN_PREFIX, issue_token, pause, record_checkin, resume, set_project, shift_plan, shift_span, undo_shift, undoable_shift,
+    TOKEN_PREFIX,
+    issue_token,
+    pause,
+    record_checkin,
+    resume,
+    set_project,
+    shift_plan,
+    shift_span,
+    undo_shift,
+    undoable_shift,
     user_for_token,
 )
 from tests.conftest import NOW, make_user
@@ -53,9 +62,15 @@ def test_rewriting_a_slot_counts_its_new_minutes_not_its_old_ones(alice):
 
 
 def test_another_days_or_another_learners_minutes_do_not_count(alice, bob):
-    record_checkin(user=alice, local_date=DAY + timedelta(days=1), slot=1, status="done", minutes=1440)
-    record_checkin(user=bob, local_date=DAY, slot=1, status="done", minutes=1440)
+    record_checkin(user=alice, local_date=DAY + timedelta(days=1), slot=2, status="done", minutes=1440)
+    record_checkin(user=bob, local_date=DAY, slot=2, status="done", minutes=1440)
     assert record_checkin(user=alice, local_date=DAY, slot=1, status="done", minutes=1440)[1]
+
+
+def test_one_check_in_longer_than_a_day_is_refused_with_its_own_minutes(alice):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        record_checkin(user=alice, local_date=DAY, slot=1, status="done", minutes=1441)
+    assert refused.value.messages == ["That makes 1441 minutes on 2026-11-10; a day has 1,440."]
 
 
 def test_a_new_check_in_has_an_empty_note_and_a_later_one_without_a_note_keeps_it(alice):
@@ -71,9 +86,9 @@ def test_a_new_check_in_has_an_empty_note_and_a_later_one_without_a_note_keeps_i
 
 def test_a_token_is_long_random_named_and_shown_by_its_first_twelve_characters(alice):
     token, raw = issue_token(user=alice, name="laptop")
-    other = issue_token(user=alice)[1]
+    unnamed, other = issue_token(user=alice)
     assert raw.startswith(TOKEN_PREFIX) and len(raw) == len(TOKEN_PREFIX) + 43  # 32 random bytes, URL-safe
-    assert raw != other
+    assert raw != other and unnamed.name == ""
     stored = ApiToken.objects.get(pk=token.pk)
     assert stored.name == "laptop" and stored.prefix == raw[:12] and raw not in (stored.token_hash, stored.prefix)
 
