@@ -6,13 +6,15 @@ from apps.groups.models import Group, Membership, Nudge
 class MembershipInline(admin.TabularInline):
     model = Membership
     raw_id_fields = ["user"]
-    readonly_fields = ["shares_since", "share_email", "invited_at"]  # consent is the member's to give
+    # Consent is the member's to give; the roster's sort keys are copies kept by apps.groups.standings.
+    fields = ["user", "shares_since", "share_email", "invited_at"]
+    readonly_fields = ["shares_since", "share_email", "invited_at"]
     extra = 0
 
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "plan", "created_at"]
+    list_display = ["name", "slug", "plan", "sharing_count", "invited_count", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["leads"]
     inlines = [MembershipInline]

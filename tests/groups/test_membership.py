@@ -260,3 +260,22 @@ def test_members_accepting_at_the_same_moment_are_all_counted(plan, django_user_
         t.join()
     assert errors == [] and lead is not None
     assert counts("race") == (6, 0)
+
+
+def test_the_admin_lists_each_groups_counts_and_adds_a_member_through_the_inline(cohort, plan, django_user_model, admin_client):
+    (m0,) = learners(django_user_model, plan, 1)
+    listing = admin_client.get("/admin/groups/group/").content.decode()
+    assert "Cohort 1" in listing
+    page = admin_client.get(f"/admin/groups/group/{cohort.pk}/change/").content.decode()
+    assert 'name="memberships-0-day"' not in page and 'name="memberships-0-username"' not in page  # the sort keys are not edited here
+    form = {
+        "name": "Cohort 1", "slug": "cohort", "plan": str(plan.pk), "leads": [str(u.pk) for u in cohort.leads.all()],
+        "auto_nudge_behind": "", "auto_nudge_message": "",
+        "memberships-TOTAL_FORMS": "3", "memberships-INITIAL_FORMS": "2", "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for i, m in enumerate(cohort.memberships.order_by("pk")):
+        form.update({f"memberships-{i}-id": str(m.pk), f"memberships-{i}-group": str(cohort.pk), f"memberships-{i}-user": str(m.user_id)})
+    form.update({"memberships-2-group": str(cohort.pk), "memberships-2-user": str(m0.pk)})
+    response = admin_client.post(f"/admin/groups/group/{cohort.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert counts() == (1, 2) and Membership.objects.get(user=m0).username == "m000"
