@@ -189,6 +189,19 @@ def test_snooze_sends_one_more_reminder_thirty_minutes_later_once(learner):
 
 
 @pytest.mark.django_db
+def test_rows_handed_back_are_dated_when_they_were_handed_back(learner, monkeypatch, smtp_mailer):
+    """What the admin shows as a row's last change is the hand-back, not the claim before it."""
+    learner("late")
+    monkeypatch.setattr(services, "SEND_BUDGET", timedelta(seconds=-1))
+    with time_machine.travel(EVENING + timedelta(minutes=1), tick=False):
+        batches = list(services.batches(services.dispatch()))
+    with time_machine.travel(EVENING + timedelta(minutes=1, seconds=20), tick=False):  # claimed at the tick's time, handed back 20 s on
+        assert sum(services.send_batch(batch, now=EVENING + timedelta(minutes=1))["released"] for batch in batches) == 1
+    row = Reminder.objects.get(status="pending")
+    assert row.claimed_at is None and row.updated_at == EVENING + timedelta(minutes=1, seconds=20)
+
+
+@pytest.mark.django_db
 def test_a_batch_out_of_time_hands_its_unsent_rows_back_for_the_next_tick(learner, monkeypatch, smtp_mailer):
     users = [learner(f"slow{i}") for i in range(3)]
     monkeypatch.setattr(services, "SEND_BUDGET", timedelta(seconds=-1))  # out of time before the first message
