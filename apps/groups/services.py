@@ -43,9 +43,9 @@ STATES = {
 
 def group_for_lead(user, slug: str, *, now: datetime | None = None) -> Group:
     """The group, when `user` leads it: 403 for its members, 404 for everyone else. One query, which
-    also brings the roster's counts (`group.sharing`, `group.invited`) and whether any member's
-    standing is out of date at `now` (`group.stale`): see apps.groups.roster.lookup."""
-    group = roster.lookup(user.pk, slug, now or timezone.now())
+    also brings the roster's counts (`group.sharing`, `group.invited`) and how many members' standings
+    are out of date at `now`, up to REFRESH_INLINE + 1 (`group.stale`): see apps.groups.roster.lookup."""
+    group = roster.lookup(user.pk, slug, now or timezone.now(), stale_limit=REFRESH_INLINE + 1)
     if group is None or not (group.is_lead or group.is_member):
         raise Http404
     if not group.is_lead:
@@ -162,12 +162,16 @@ band = roster.band
 
 def bring_up_to_date(group: Group, now: datetime) -> int:
     """Recompute the group's out-of-date standings when there are few (one batch of the summary). When
-    there are more than REFRESH_INLINE (a cohort's shared midnight) they are left to the worker
-    (groups.tick, every minute) and this returns how many at least are waiting; else 0. Every member
-    has a standing from the moment they join (apps.groups.signals). A group from group_for_lead knows
-    already whether any is out of date (`group.stale`): then no query when none is."""
-    if not getattr(group, "stale", True):
+    there are more than REFRESH_INLINE (a cohort's shared midnight, an evening's check-ins) they are
+    left to the worker (groups.tick, every minute) and this returns how many at least are waiting; else
+    0. Every member has a standing from the moment they join (apps.groups.signals). A group from
+    group_for_lead has counted them already (`group.stale`): no query when none is out of date, and none
+    when too many are."""
+    known = getattr(group, "stale", None)
+    if known == 0:
         return 0
+    if known is not None and known > REFRESH_INLINE:
+        return REFRESH_INLINE
     stale = standings.due_ids(now, among=members(group).values("user_id"), limit=REFRESH_INLINE + 1)
     if len(stale) > REFRESH_INLINE:
         return REFRESH_INLINE

@@ -211,3 +211,24 @@ def test_past_a_batch_of_stale_figures_the_page_leaves_them_to_the_worker_and_sa
     tasks.tick()
     html = client_for(lead).get("/groups/cohort/").content.decode()
     assert "being brought up to date" not in html and Standing.objects.filter(day=11).count() == 4
+
+
+@pytest.mark.parametrize("inline, refreshed", [(5, True), (4, False)])
+def test_the_page_refreshes_up_to_its_batch_counting_a_member_out_of_date_twice_once(cohort, lead, plan, alice, django_user_model,
+                                                                                      frozen, monkeypatch, inline, refreshed):
+    """Five members out of date (every one past their midnight, alice written to as well, counted once):
+    a batch of five recomputes them on the page; a batch of four leaves them to the worker."""
+    from apps.groups import services
+
+    for user in learners(django_user_model, plan, 3):
+        Membership.objects.create(group=cohort, user=user, shares_since=SINCE)
+    monkeypatch.setattr(services, "REFRESH_INLINE", inline)
+    frozen.shift(timedelta(days=1))
+    record_checkin(user=alice, local_date=date(2026, 11, 11), slot=1, status="done", minutes=30)
+    frozen.shift(timedelta(seconds=1))  # a recompute at the instant of a write would count as before it
+    from apps.groups import standings
+
+    assert len(standings.due_ids()) == 5  # bob's too: his midnight in New York has passed as well
+    html = client_for(lead).get("/groups/cohort/").content.decode()
+    assert ("being brought up to date" not in html) is refreshed
+    assert len(standings.due_ids()) == (0 if refreshed else 5)
