@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from apps.progress.learner import Learner
 from apps.progress.models import Enrollment
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,32 @@ def test_a_csv_with_one_bad_row_enrolls_nobody(plan, tmp_path, django_user_model
         call_command("enroll", csv_path=str(path), stderr=err, stdout=io.StringIO())
     assert "line 3: start '2026-02-30' is not a date" in err.getvalue()
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["enroll", "group"])
+def test_a_file_that_is_not_a_readable_csv_is_named_and_changes_nothing(command, plan, tmp_path, django_user_model):
+    """Both commands that take --csv read it the same way (apps/core/csvfile.py): a missing file, a file
+    that is not UTF-8 and one that is no CSV (a field past the csv module's limit) each get their
+    message, never a traceback; a quoted field across lines is named by the line it ends on."""
+    args = ["add", "cohort"] if command == "group" else []
+    if command == "group":
+        call_command("group", "create", "cohort", "--name", "C", "--plan", plan.slug, "--lead", make_user(django_user_model, "lena").username,
+                     stdout=io.StringIO())
+    problems = {
+        "missing.csv": None, "latin1.csv": "café".encode("latin-1"), "huge.csv": ("x" * 200_000 + "\n").encode(),
+    }
+    expected = {"missing.csv": "cannot read", "latin1.csv": "is not UTF-8 text", "huge.csv": "is not a CSV file"}
+    before = django_user_model.objects.count()
+    for name, content in problems.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        with pytest.raises(CommandError, match=expected[name]):
+            call_command(command, *args, csv_path=str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert django_user_model.objects.count() == before
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('username\n"ann\nbeth",,2026-02-30\n' if command == "enroll" else 'username\n"nobody\nat all"\n')
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(command, *args, csv_path=str(quoted), stdout=io.StringIO(), stderr=err)
+    assert "line 3:" in err.getvalue()

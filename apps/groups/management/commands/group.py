@@ -7,13 +7,13 @@ CSV changes nothing; the CSV has a username in its first column (a header row "u
 Added members are "invited" until they accept on their Groups page.
 """
 
-import csv
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from apps.core.csvfile import read_rows
 from apps.curriculum.models import Plan
 from apps.groups import services
 from apps.groups.models import Group, Membership
@@ -104,21 +104,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Invited {len(added)} to '{group.slug}' ({len(already)} already members)"))
 
     def _read_csv(self, path):
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                lines = list(csv.reader(handle))
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text") from None
-        except csv.Error as error:
-            raise CommandError(f"{path} is not a CSV file: {error}") from None
         rows = []
-        for number, cells in enumerate(lines, start=1):
-            if not any(c.strip() for c in cells):
-                continue
-            if number == 1 and cells[0].strip().lower() == "username":
-                continue
+        for number, cells in read_rows(path):
             if not cells[0].strip():
                 raise CommandError(f"line {number}: the first column (username) is empty; nobody added")
             rows.append((f"line {number}", cells[0].strip()))

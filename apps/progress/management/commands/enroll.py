@@ -3,7 +3,6 @@
 Every row is checked before any is written, so a bad CSV changes nothing.
 """
 
-import csv
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from apps.core.csvfile import read_rows
 from apps.core.validators import sane_date
 from apps.curriculum.models import Plan
 from apps.progress.models import Enrollment, validate_timezone
@@ -93,19 +93,8 @@ class Command(BaseCommand):
             raise CommandError(f"{where}: {error.messages[0]}") from None
 
     def _read_csv(self, path):
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                lines = list(csv.reader(handle))
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text") from None
         rows, problems = [], []
-        for number, cells in enumerate(lines, start=1):
-            if not any(c.strip() for c in cells):
-                continue
-            if number == 1 and cells[0].strip().lower() == "username":
-                continue  # a header row
+        for number, cells in read_rows(path):
             if len(cells) > 4:
                 problems.append(f"line {number}: expected username,email,start,timezone, got {len(cells)} columns")
                 continue
