@@ -25,7 +25,6 @@ from apps.progress.models import Enrollment
 from apps.progress.schedule import local_date
 
 PAGE_SIZE = 50
-INACTIVE_DAYS = roster.INACTIVE_DAYS
 # Out-of-date standings the roster recomputes before it reads (one batch of the summary); more than
 # this are left to the worker, and the page says so.
 REFRESH_INLINE = 200
@@ -164,13 +163,12 @@ def bring_up_to_date(group: Group, now: datetime) -> int:
     """Recompute the group's out-of-date standings when there are few (one batch of the summary). When
     there are more than REFRESH_INLINE (a cohort's shared midnight, an evening's check-ins) they are
     left to the worker (groups.tick, every minute) and this returns how many at least are waiting; else
-    0. Every member has a standing from the moment they join (apps.groups.signals). A group from
-    group_for_lead has counted them already (`group.stale`): no query when none is out of date, and none
-    when too many are."""
-    known = getattr(group, "stale", None)
-    if known == 0:
+    0. Every member has a standing from the moment they join (apps.groups.signals). `group` comes from
+    group_for_lead, which has counted them already (`group.stale`): no query when none is out of date,
+    and none when too many are."""
+    if group.stale == 0:
         return 0
-    if known is not None and known > REFRESH_INLINE:
+    if group.stale > REFRESH_INLINE:
         return REFRESH_INLINE
     stale = standings.due_ids(now, among=members(group).values("user_id"), limit=REFRESH_INLINE + 1)
     if len(stale) > REFRESH_INLINE:

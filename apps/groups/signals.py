@@ -45,10 +45,10 @@ post_save.connect(count_members, sender=Membership, dispatch_uid="count-membersh
 post_delete.connect(count_members, sender=Membership, dispatch_uid="count-membership-delete")
 
 
-def follow_rename(sender, instance, update_fields=None, **kwargs):
+def follow_rename(sender, instance, created=False, update_fields=None, **kwargs):
     """A renamed user keeps their place in the rosters' name order (the membership's copy)."""
-    if update_fields is not None and "username" not in update_fields:
-        return  # a login's last_login, and the like
+    if created or (update_fields is not None and "username" not in update_fields):
+        return  # a new account is in no group yet; a login's last_login and the like change no name
     Membership.objects.filter(user_id=instance.pk).exclude(username=instance.username).update(username=instance.username)
 
 
